@@ -1,0 +1,194 @@
+//! AWS `UriEncode`: the percent-encoding that SigV4 applies to paths and query components.
+//!
+//! Everything here writes into a [`Sink`], so the same code serves hashing (the signing path)
+//! and printing (the [`Display`](core::fmt::Display) form of a canonical request).
+
+use super::Sink;
+
+/// Uppercase hex digits, as SigV4 requires in escapes.
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Whether `b` is one of the RFC 3986 unreserved characters, which SigV4 never encodes.
+#[inline]
+pub(crate) const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// The three-byte escape `%XX` of `b`.
+#[inline]
+pub(crate) const fn escape(b: u8) -> [u8; 3] {
+    [b'%', HEX[(b >> 4) as usize], HEX[(b & 0x0f) as usize]]
+}
+
+/// The value of one hex digit, if `b` is one.
+#[inline]
+pub(crate) const fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes the escape `%XY` at the start of `bytes`, if there is a valid one.
+#[inline]
+pub(crate) fn escape_at(bytes: &[u8]) -> Option<u8> {
+    match bytes {
+        [b'%', hi, lo, ..] => Some(hex_value(*hi)? << 4 | hex_value(*lo)?),
+        _ => None,
+    }
+}
+
+/// Writes `bytes` into `sink`, escaping every byte for which `keep` is false.
+///
+/// Runs of kept bytes are written as one slice, so an already-canonical input costs one call.
+pub(crate) fn write_escaped(sink: &mut impl Sink, bytes: &[u8], keep: impl Fn(u8) -> bool) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
+        let (kept, tail) = rest.split_at(run);
+        if !kept.is_empty() {
+            sink.put(kept);
+        }
+        match tail.split_first() {
+            Some((&b, after)) => {
+                sink.put(&escape(b));
+                rest = after;
+            }
+            None => break,
+        }
+    }
+}
+
+/// Iterator over the canonical bytes of one query component as sent on the wire.
+///
+/// The component is percent-decoded (a literal `+` stays a `+`; an invalid escape is a literal
+/// `%`) and encoded again with AWS `UriEncode`, one byte at a time. Sorting compares these
+/// iterators, so no encoded copy of any key or value is ever allocated.
+#[derive(Clone)]
+pub(crate) struct QueryComponentBytes<'a> {
+    rest: &'a [u8],
+    pending: [u8; 2],
+    pending_len: u8,
+}
+
+impl<'a> QueryComponentBytes<'a> {
+    pub(crate) fn new(wire: &'a str) -> Self {
+        Self { rest: wire.as_bytes(), pending: [0; 2], pending_len: 0 }
+    }
+
+    /// Decodes the next raw byte of the component.
+    #[inline]
+    fn next_decoded(&mut self) -> Option<u8> {
+        if let Some(b) = escape_at(self.rest) {
+            self.rest = self.rest.get(3..).unwrap_or_default();
+            return Some(b);
+        }
+        let (&b, after) = self.rest.split_first()?;
+        self.rest = after;
+        Some(b)
+    }
+}
+
+impl Iterator for QueryComponentBytes<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.pending_len > 0 {
+            let idx = 2 - self.pending_len as usize;
+            self.pending_len -= 1;
+            return self.pending.get(idx).copied();
+        }
+        let b = self.next_decoded()?;
+        if is_unreserved(b) {
+            Some(b)
+        } else {
+            let [pct, hi, lo] = escape(b);
+            self.pending = [hi, lo];
+            self.pending_len = 2;
+            Some(pct)
+        }
+    }
+}
+
+/// Whether the wire form of a query component is already its canonical form.
+#[inline]
+pub(crate) fn is_canonical_query_component(wire: &str) -> bool {
+    let bytes = wire.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if is_unreserved(b) {
+            i += 1;
+        } else if b == b'%' {
+            // Canonical only if the escape is valid, uppercase and of a byte that must be escaped.
+            match (bytes.get(i + 1), bytes.get(i + 2), escape_at(bytes.get(i..).unwrap_or_default())) {
+                (Some(hi), Some(lo), Some(v))
+                    if !is_unreserved(v) && !hi.is_ascii_lowercase() && !lo.is_ascii_lowercase() =>
+                {
+                    i += 3;
+                }
+                _ => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Writes the canonical form of a query component (see [`QueryComponentBytes`]) into `sink`.
+pub(crate) fn write_query_component(sink: &mut impl Sink, wire: &str) {
+    if is_canonical_query_component(wire) {
+        sink.put(wire.as_bytes());
+        return;
+    }
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in QueryComponentBytes::new(wire) {
+        if len == buf.len() {
+            sink.put(&buf);
+            len = 0;
+        }
+        if let Some(slot) = buf.get_mut(len) {
+            *slot = b;
+            len += 1;
+        }
+    }
+    sink.put(buf.get(..len).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(wire: &str) -> String {
+        let mut s = String::new();
+        write_query_component(&mut s, wire);
+        s
+    }
+
+    #[test]
+    fn query_component_round_trip() {
+        assert_eq!(canon("abc-_.~"), "abc-_.~");
+        assert_eq!(canon("a+b"), "a%2Bb");
+        assert_eq!(canon("a b"), "a%20b");
+        assert_eq!(canon("%e1%88%b4"), "%E1%88%B4");
+        assert_eq!(canon("%7E"), "~");
+        assert_eq!(canon("%zz"), "%25zz");
+        assert_eq!(canon("%"), "%25");
+        assert_eq!(canon("%4"), "%254");
+        assert_eq!(canon("ሴ"), "%E1%88%B4");
+        let long = "é".repeat(100);
+        assert_eq!(canon(&long), "%C3%A9".repeat(100));
+    }
+
+    #[test]
+    fn canonical_detection() {
+        assert!(is_canonical_query_component("%2B"));
+        assert!(!is_canonical_query_component("%2b"));
+        assert!(!is_canonical_query_component("%7E"));
+        assert!(!is_canonical_query_component("+"));
+    }
+}

@@ -1,0 +1,238 @@
+//! Canonical headers and the signed-headers list.
+//!
+//! Names are lowercased. Values are trimmed and every inner run of spaces or tabs becomes one
+//! space; a value folded over several lines (obsolete line folding) is joined the same way.
+//! Repeated headers are joined with `,` in the order they appear in the request. Headers whose
+//! names are in the [`ExcludedHeaders`] set are never signed.
+//!
+//! # Example
+//!
+//! ```
+//! use sigv4_kit::canonical_header_value;
+//!
+//! assert_eq!(canonical_header_value("  a   b \t c  "), "a b c");
+//! assert_eq!(canonical_header_value("value1\r\n  value2"), "value1 value2");
+//! ```
+
+use std::borrow::Cow;
+
+use super::Sink;
+
+/// One header to be signed, borrowed from the request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderEntry<'a> {
+    /// The name as given (any case).
+    pub(crate) name: &'a str,
+    /// The raw value.
+    pub(crate) value: &'a str,
+    /// Position in the request, which orders repeated headers.
+    pub(crate) index: usize,
+}
+
+/// Compares header names case-insensitively.
+pub(crate) fn cmp_names(a: &str, b: &str) -> core::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Sorts entries by lowercase name, keeping request order among repeated names.
+pub(crate) fn sort(entries: &mut [HeaderEntry<'_>]) {
+    entries.sort_unstable_by(|a, b| cmp_names(a.name, b.name).then(a.index.cmp(&b.index)));
+}
+
+/// Whether `b` is whitespace inside a header value.
+#[inline]
+const fn is_value_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Streams a header value trimmed and with inner whitespace runs collapsed to one space.
+pub(crate) fn write_value(sink: &mut impl Sink, value: &str) {
+    let mut first = true;
+    for word in value.as_bytes().split(|&b| is_value_space(b)).filter(|w| !w.is_empty()) {
+        if !first {
+            sink.put(b" ");
+        }
+        sink.put(word);
+        first = false;
+    }
+}
+
+/// Streams a header name in lowercase.
+pub(crate) fn write_lowercase(sink: &mut impl Sink, name: &str) {
+    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        sink.put(name.as_bytes());
+        return;
+    }
+    for b in name.bytes() {
+        sink.put(&[b.to_ascii_lowercase()]);
+    }
+}
+
+/// Streams the canonical header lines (each ending in `\n`) of sorted entries.
+pub(crate) fn write_canonical(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
+    let mut prev: Option<&str> = None;
+    for e in sorted {
+        match prev {
+            Some(p) if p.eq_ignore_ascii_case(e.name) => sink.put(b","),
+            Some(_) => {
+                sink.put(b"\n");
+                write_lowercase(sink, e.name);
+                sink.put(b":");
+            }
+            None => {
+                write_lowercase(sink, e.name);
+                sink.put(b":");
+            }
+        }
+        write_value(sink, e.value);
+        prev = Some(e.name);
+    }
+    if prev.is_some() {
+        sink.put(b"\n");
+    }
+}
+
+/// Streams the signed-headers list (`host;x-amz-date`) of sorted entries.
+pub(crate) fn write_signed(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
+    let mut prev: Option<&str> = None;
+    for e in sorted {
+        if prev.is_some_and(|p| p.eq_ignore_ascii_case(e.name)) {
+            continue;
+        }
+        if prev.is_some() {
+            sink.put(b";");
+        }
+        write_lowercase(sink, e.name);
+        prev = Some(e.name);
+    }
+}
+
+/// Returns the canonical form of one header value: trimmed, inner whitespace runs collapsed.
+///
+/// ```
+/// assert_eq!(sigv4_kit::canonical_header_value(" x  y "), "x y");
+/// ```
+pub fn canonical_header_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    write_value(&mut out, value);
+    out
+}
+
+/// The set of header names that are never signed (compared case-insensitively).
+///
+/// The default set is the headers that proxies and HTTP stacks add, change or remove on the way,
+/// so signing them would break the signature: `authorization`, `connection`, `expect`,
+/// `keep-alive`, `proxy-authenticate`, `proxy-authorization`, `te`, `trailer`,
+/// `transfer-encoding`, `upgrade`, `user-agent` and `x-amzn-trace-id`. botocore and aws-c-auth
+/// skip `expect`, `transfer-encoding`, `user-agent` and `x-amzn-trace-id` too.
+///
+/// ```
+/// use sigv4_kit::ExcludedHeaders;
+///
+/// let set = ExcludedHeaders::default().with("x-request-id").without("user-agent");
+/// assert!(set.contains("X-Request-Id"));
+/// assert!(!set.contains("User-Agent"));
+/// assert!(set.contains("authorization"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedHeaders {
+    names: Vec<Cow<'static, str>>,
+}
+
+/// The names in the default [`ExcludedHeaders`] set.
+pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
+    "authorization",
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+impl Default for ExcludedHeaders {
+    fn default() -> Self {
+        Self { names: DEFAULT_EXCLUDED_HEADERS.iter().map(|n| Cow::Borrowed(*n)).collect() }
+    }
+}
+
+impl ExcludedHeaders {
+    /// An empty set: every header is signed.
+    ///
+    /// ```
+    /// assert!(!sigv4_kit::ExcludedHeaders::none().contains("user-agent"));
+    /// ```
+    pub fn none() -> Self {
+        Self { names: Vec::new() }
+    }
+
+    /// Adds `name` to the set.
+    ///
+    /// ```
+    /// assert!(sigv4_kit::ExcludedHeaders::none().with("X-Foo").contains("x-foo"));
+    /// ```
+    #[must_use]
+    pub fn with(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        let name = name.into();
+        if !self.contains(&name) {
+            self.names.push(name);
+        }
+        self
+    }
+
+    /// Removes `name` from the set.
+    ///
+    /// ```
+    /// assert!(!sigv4_kit::ExcludedHeaders::default().without("Expect").contains("expect"));
+    /// ```
+    #[must_use]
+    pub fn without(mut self, name: &str) -> Self {
+        self.names.retain(|n| !n.eq_ignore_ascii_case(name));
+        self
+    }
+
+    /// Whether `name` is in the set (case-insensitive).
+    ///
+    /// ```
+    /// assert!(sigv4_kit::ExcludedHeaders::default().contains("Transfer-Encoding"));
+    /// ```
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The names in the set.
+    ///
+    /// ```
+    /// assert_eq!(sigv4_kit::ExcludedHeaders::none().names().count(), 0);
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|n| n.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(headers: &[(&'static str, &'static str)]) -> (String, String) {
+        let mut entries: Vec<HeaderEntry<'_>> =
+            headers.iter().enumerate().map(|(index, (name, value))| HeaderEntry { name, value, index }).collect();
+        sort(&mut entries);
+        let (mut c, mut s) = (String::new(), String::new());
+        write_canonical(&mut c, &entries);
+        write_signed(&mut s, &entries);
+        (c, s)
+    }
+
+    #[test]
+    fn joins_repeated_in_order() {
+        let (c, s) = canonical(&[("My-Header1", "b"), ("host", "h"), ("my-header1", " a "), ("X", "")]);
+        assert_eq!(c, "host:h\nmy-header1:b,a\nx:\n");
+        assert_eq!(s, "host;my-header1;x");
+    }
+}

@@ -1,0 +1,242 @@
+//! The canonical request: the exact bytes that SigV4 hashes.
+//!
+//! The signer never builds the canonical request as text. [`CanonicalRequest`] holds borrowed,
+//! sorted pieces of the request and streams its bytes into SHA-256; the same code writes the
+//! text form for [`Display`](core::fmt::Display), so what is printed for debugging is exactly
+//! what was hashed.
+//!
+//! # Example
+//!
+//! ```
+//! use sigv4_kit::{CanonicalRequest, ExcludedHeaders, PayloadHash, SignableRequest, UriMode};
+//!
+//! let request = SignableRequest::new("GET", "/?Param2=value2&Param1=value1")
+//!     .with_header("Host", "example.amazonaws.com")
+//!     .with_header("X-Amz-Date", "20150830T123600Z");
+//! let payload = PayloadHash::of(b"");
+//! let canonical = CanonicalRequest::new(
+//!     &request,
+//!     UriMode::Normalized,
+//!     &ExcludedHeaders::default(),
+//!     &payload,
+//! )
+//! .unwrap();
+//! assert_eq!(
+//!     canonical.to_string(),
+//!     "GET\n/\nParam1=value1&Param2=value2\n\
+//!      host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n\
+//!      host;x-amz-date\n\
+//!      e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+//! );
+//! ```
+
+pub(crate) mod encode;
+pub(crate) mod headers;
+pub(crate) mod query;
+pub(crate) mod uri;
+
+use core::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::SignError;
+use crate::payload::PayloadHash;
+use crate::request::SignableRequest;
+use headers::HeaderEntry;
+use query::QueryParam;
+
+pub use headers::{DEFAULT_EXCLUDED_HEADERS, ExcludedHeaders, canonical_header_value};
+pub use query::canonical_query_string;
+pub use uri::{UriMode, canonical_uri};
+
+/// Where canonical bytes go: a hash, a MAC, or text for display.
+pub(crate) trait Sink {
+    /// Appends `bytes`.
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Sha256 {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for hmac::Hmac<Sha256> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        hmac::Mac::update(self, bytes);
+    }
+}
+
+impl Sink for String {
+    fn put(&mut self, bytes: &[u8]) {
+        self.push_str(&String::from_utf8_lossy(bytes));
+    }
+}
+
+/// Adapts a [`fmt::Formatter`] into a [`Sink`], keeping the first error.
+pub(crate) struct FmtSink<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    result: fmt::Result,
+}
+
+impl<'a, 'b> FmtSink<'a, 'b> {
+    pub(crate) fn new(f: &'a mut fmt::Formatter<'b>) -> Self {
+        Self { f, result: Ok(()) }
+    }
+
+    pub(crate) fn finish(self) -> fmt::Result {
+        self.result
+    }
+}
+
+impl Sink for FmtSink<'_, '_> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.result.is_ok() {
+            self.result = self.f.write_str(&String::from_utf8_lossy(bytes));
+        }
+    }
+}
+
+/// A canonical request, as borrowed and sorted pieces of a [`SignableRequest`].
+///
+/// It displays as the exact text of the SigV4 specification and hashes without ever building
+/// that text. See the [module documentation](self) for an example.
+#[derive(Debug, Clone)]
+pub struct CanonicalRequest<'a> {
+    method: &'a str,
+    path: &'a str,
+    uri_mode: UriMode,
+    query: Vec<QueryParam<'a>>,
+    headers: Vec<HeaderEntry<'a>>,
+    payload: &'a str,
+}
+
+impl<'a> CanonicalRequest<'a> {
+    /// The canonical request of `request` as given: its headers minus `excluded`, and
+    /// `payload` as the last line.
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::Limit`] when the request has more headers or query parameters than the
+    /// request's limits allow.
+    pub fn new(
+        request: &'a SignableRequest<'a>,
+        uri_mode: UriMode,
+        excluded: &ExcludedHeaders,
+        payload: &'a PayloadHash,
+    ) -> Result<Self, SignError> {
+        Self::with_additions(request, uri_mode, excluded, payload.as_str(), &[], &[])
+    }
+
+    /// The canonical request with headers and query parameters that the signer adds.
+    pub(crate) fn with_additions(
+        request: &'a SignableRequest<'a>,
+        uri_mode: UriMode,
+        excluded: &ExcludedHeaders,
+        payload: &'a str,
+        extra_headers: &[(&'a str, &'a str)],
+        extra_params: &[QueryParam<'a>],
+    ) -> Result<Self, SignError> {
+        let limits = request.limits();
+        let mut query: Vec<QueryParam<'a>> = Vec::with_capacity(8 + extra_params.len());
+        for p in query::params(request.query()).chain(extra_params.iter().copied()) {
+            if query.len() >= limits.max_query_params {
+                return Err(SignError::Limit { what: "query parameters", limit: limits.max_query_params });
+            }
+            query.push(p);
+        }
+        query::sort(&mut query);
+
+        let given = request.headers();
+        let mut headers: Vec<HeaderEntry<'a>> = Vec::with_capacity(given.len() + extra_headers.len() + 1);
+        let all = given.iter().chain(extra_headers.iter());
+        for (index, &(name, value)) in all.enumerate() {
+            if excluded.contains(name) {
+                continue;
+            }
+            headers.push(HeaderEntry { name, value, index });
+        }
+        headers::sort(&mut headers);
+
+        Ok(Self { method: request.method(), path: request.path(), uri_mode, query, headers, payload })
+    }
+
+    /// Adds query parameters (the presign `X-Amz-*` ones) and sorts again.
+    pub(crate) fn add_query_params(&mut self, extra: &[QueryParam<'a>], limit: usize) -> Result<(), SignError> {
+        if self.query.len() + extra.len() > limit {
+            return Err(SignError::Limit { what: "query parameters", limit });
+        }
+        self.query.extend_from_slice(extra);
+        query::sort(&mut self.query);
+        Ok(())
+    }
+
+    /// Streams the canonical request into `sink`.
+    pub(crate) fn write_to(&self, sink: &mut impl Sink) {
+        sink.put(self.method.as_bytes());
+        sink.put(b"\n");
+        uri::write_canonical_uri(sink, self.path, self.uri_mode);
+        sink.put(b"\n");
+        query::write_sorted(sink, &self.query);
+        sink.put(b"\n");
+        headers::write_canonical(sink, &self.headers);
+        sink.put(b"\n");
+        headers::write_signed(sink, &self.headers);
+        sink.put(b"\n");
+        sink.put(self.payload.as_bytes());
+    }
+
+    /// The SHA-256 of the canonical request, computed by streaming.
+    ///
+    /// ```
+    /// # use sigv4_kit::{CanonicalRequest, ExcludedHeaders, PayloadHash, SignableRequest, UriMode};
+    /// let request = SignableRequest::new("GET", "/").with_header("host", "example.com");
+    /// let payload = PayloadHash::unsigned();
+    /// let c = CanonicalRequest::new(&request, UriMode::S3, &ExcludedHeaders::default(), &payload)?;
+    /// assert_eq!(c.hash(), sigv4_kit::sha256(c.to_string().as_bytes()));
+    /// # Ok::<(), sigv4_kit::SignError>(())
+    /// ```
+    pub fn hash(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        self.write_to(&mut h);
+        h.finalize().into()
+    }
+
+    /// The signed-headers list, for example `host;x-amz-date`.
+    ///
+    /// ```
+    /// # use sigv4_kit::{CanonicalRequest, ExcludedHeaders, PayloadHash, SignableRequest, UriMode};
+    /// let request = SignableRequest::new("GET", "/").with_header("Host", "a").with_header("User-Agent", "x");
+    /// let payload = PayloadHash::unsigned();
+    /// let c = CanonicalRequest::new(&request, UriMode::S3, &ExcludedHeaders::default(), &payload)?;
+    /// assert_eq!(c.signed_headers(), "host");
+    /// # Ok::<(), sigv4_kit::SignError>(())
+    /// ```
+    pub fn signed_headers(&self) -> String {
+        let mut s = String::with_capacity(16 * self.headers.len());
+        headers::write_signed(&mut s, &self.headers);
+        s
+    }
+}
+
+impl fmt::Display for CanonicalRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sink = FmtSink::new(f);
+        self.write_to(&mut sink);
+        sink.finish()
+    }
+}
+
+/// The SHA-256 digest of `data`.
+///
+/// ```
+/// assert_eq!(
+///     hex::encode(sigv4_kit::sha256(b"")),
+///     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+/// );
+/// ```
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}

@@ -1,0 +1,194 @@
+//! The canonical URI: the request path, normalized or not, percent-encoded.
+//!
+//! # Input form
+//!
+//! The path is taken **as it is sent on the wire**: the part of the request target before `?`,
+//! already percent-encoded by the client (`/my%20file`). A raw target that still carries spaces,
+//! non-ASCII characters or other bytes that are not allowed in a URI (as the AWS test suites'
+//! request files do) is accepted too.
+//!
+//! * [`UriMode::S3`] encodes once: valid `%XY` escapes are kept as they are, every other byte
+//!   that is not unreserved or `/` is escaped (`$` becomes `%24`, as in the S3 documentation).
+//! * [`UriMode::Normalized`] encodes the wire form once more: every byte that is not unreserved
+//!   or `/` is escaped, `%` included, so `%3A` becomes `%253A` while a raw space becomes `%20`,
+//!   as the AWS suites expect.
+//!
+//! # Example
+//!
+//! ```
+//! use sigv4_kit::{canonical_uri, UriMode};
+//!
+//! // Every service but S3: dot segments removed, slashes collapsed, then encoded twice.
+//! assert_eq!(canonical_uri("/a//b/../c%3A", UriMode::Normalized), "/a/c%253A");
+//! // S3: the path as sent, encoded once.
+//! assert_eq!(canonical_uri("/a//b/../c%3A", UriMode::S3), "/a//b/../c%3A");
+//! // Raw bytes from a request file are escaped once in both modes.
+//! assert_eq!(canonical_uri("/example space/ሴ", UriMode::Normalized), "/example%20space/%E1%88%B4");
+//! ```
+
+use super::Sink;
+use super::encode::{escape_at, is_unreserved, write_escaped};
+
+/// How the request path becomes the canonical URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UriMode {
+    /// The rule for every service except S3: remove `.` and `..` segments, collapse repeated
+    /// slashes, then percent-encode the (already encoded) path a second time.
+    #[default]
+    Normalized,
+    /// The S3 rule: no normalization, and the path is encoded exactly once.
+    S3,
+}
+
+/// Returns the canonical URI of `path` (the path as sent on the wire, see the
+/// [module documentation](self)).
+///
+/// This allocates the result; the signer streams the same bytes into its hash instead.
+///
+/// ```
+/// use sigv4_kit::{canonical_uri, UriMode};
+/// assert_eq!(canonical_uri("", UriMode::Normalized), "/");
+/// assert_eq!(canonical_uri("/test$file.text", UriMode::S3), "/test%24file.text");
+/// ```
+pub fn canonical_uri(path: &str, mode: UriMode) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    write_canonical_uri(&mut out, path, mode);
+    out
+}
+
+/// Streams the canonical URI of `path` into `sink`.
+pub(crate) fn write_canonical_uri(sink: &mut impl Sink, path: &str, mode: UriMode) {
+    match mode {
+        UriMode::S3 => {
+            if path.is_empty() {
+                sink.put(b"/");
+            } else {
+                write_wire_encoded(sink, path.as_bytes());
+            }
+        }
+        UriMode::Normalized => write_normalized(sink, path),
+    }
+}
+
+/// Whether `bytes[i]` starts a valid `%XY` escape.
+#[inline]
+fn valid_escape_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i..).and_then(escape_at).is_some()
+}
+
+/// Writes `bytes` encoded once: unreserved bytes, `/` and valid escapes stay, the rest is escaped.
+fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if is_unreserved(b) || b == b'/' {
+            i += 1;
+        } else if b == b'%' && valid_escape_at(bytes, i) {
+            i += 3;
+        } else {
+            sink.put(bytes.get(start..i).unwrap_or_default());
+            sink.put(&super::encode::escape(b));
+            i += 1;
+            start = i;
+        }
+    }
+    sink.put(bytes.get(start..).unwrap_or_default());
+}
+
+/// Writes a (once-encoded) wire path encoded again: every byte that is not unreserved or `/`
+/// is escaped, `%` included. A raw byte that the client did not escape is so encoded exactly
+/// once, which is how the AWS suites treat the raw targets in their request files.
+fn write_double_encoded(sink: &mut impl Sink, segment: &[u8]) {
+    write_escaped(sink, segment, |b| is_unreserved(b) || b == b'/');
+}
+
+/// Whether the normalization step would leave `path` unchanged.
+fn is_normalized(path: &[u8]) -> bool {
+    if path.first() != Some(&b'/') {
+        return false;
+    }
+    // Every segment after the leading slash must be non-empty and not a dot segment; only the
+    // final segment may be empty (a trailing slash), unless the whole path is "/".
+    let mut segments = path.get(1..).unwrap_or_default().split(|&b| b == b'/').peekable();
+    while let Some(seg) = segments.next() {
+        let last = segments.peek().is_none();
+        match seg {
+            b"." | b".." => return false,
+            b"" if !last => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Writes the normalized, double-encoded path. This follows the rule botocore applies
+/// (RFC 3986 dot-segment removal, empty segments dropped, a trailing slash kept only when the
+/// input ends with one and something remains).
+fn write_normalized(sink: &mut impl Sink, path: &str) {
+    let bytes = path.as_bytes();
+    if bytes.is_empty() {
+        sink.put(b"/");
+        return;
+    }
+    if is_normalized(bytes) {
+        write_double_encoded(sink, bytes);
+        return;
+    }
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for seg in bytes.split(|&b| b == b'/') {
+        match seg {
+            b"" | b"." => {}
+            b".." => {
+                kept.pop();
+            }
+            other => kept.push(other),
+        }
+    }
+    if bytes.first() == Some(&b'/') {
+        sink.put(b"/");
+    }
+    for (i, seg) in kept.iter().enumerate() {
+        if i > 0 {
+            sink.put(b"/");
+        }
+        write_double_encoded(sink, seg);
+    }
+    if bytes.last() == Some(&b'/') && !kept.is_empty() {
+        sink.put(b"/");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_follows_botocore() {
+        let n = |p| canonical_uri(p, UriMode::Normalized);
+        assert_eq!(n("/"), "/");
+        assert_eq!(n("//"), "/");
+        assert_eq!(n("/example/.."), "/");
+        assert_eq!(n("/./"), "/");
+        assert_eq!(n("/./example"), "/example");
+        assert_eq!(n("//example//"), "/example/");
+        assert_eq!(n("/example1/example2/../.."), "/");
+        assert_eq!(n("/a/."), "/a");
+        assert_eq!(n("/a/b/../"), "/a/");
+        assert_eq!(n("/a/b/"), "/a/b/");
+        assert_eq!(n("/.."), "/");
+        assert_eq!(n("/%2E/"), "/%252E/");
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(canonical_uri("/a%2Fb", UriMode::S3), "/a%2Fb");
+        assert_eq!(canonical_uri("/a%2Fb", UriMode::Normalized), "/a%252Fb");
+        assert_eq!(canonical_uri("/a%zz", UriMode::S3), "/a%25zz");
+        assert_eq!(canonical_uri("/a%zz", UriMode::Normalized), "/a%25zz");
+        assert_eq!(canonical_uri("/$", UriMode::Normalized), "/%24");
+        assert_eq!(canonical_uri("/%24", UriMode::Normalized), "/%2524");
+        assert_eq!(canonical_uri("/ሴ", UriMode::S3), "/%E1%88%B4");
+        assert_eq!(canonical_uri("", UriMode::S3), "/");
+    }
+}

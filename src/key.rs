@@ -1,0 +1,188 @@
+//! The signing key: `HMAC` chained over the date, region, service and `aws4_request`.
+//!
+//! Deriving a key costs four HMACs, so [`KeyCache`] keeps the keys of recent scopes; a client
+//! signing many requests derives its key once a day.
+//!
+//! ```
+//! use sigv4_kit::{AmzDate, CredentialScope, SigningKey};
+//!
+//! let t: AmzDate = "20150830T123600Z".parse()?;
+//! let scope = CredentialScope::new(t, "us-east-1", "iam")?;
+//! let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", &scope);
+//! assert_eq!(
+//!     hex::encode(key.as_bytes()),
+//!     "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::scope::CredentialScope;
+
+/// HMAC-SHA256 keyed with `key`, ready for `update`.
+pub(crate) fn hmac(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length; this never fails.
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable_hmac(),
+    }
+}
+
+#[cold]
+fn unreachable_hmac() -> Hmac<Sha256> {
+    // `new_from_slice` only fails for fixed-size-key MACs; HMAC is not one. Keep a defined,
+    // non-panicking result anyway.
+    <Hmac<Sha256> as hmac::digest::KeyInit>::new(&Default::default())
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+fn hmac_once(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = hmac(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// A derived SigV4 signing key. Zeroized on drop, never printed.
+#[derive(Clone)]
+pub struct SigningKey([u8; 32]);
+
+impl Drop for SigningKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl SigningKey {
+    /// Derives the key of `scope` from a secret access key.
+    pub fn derive(secret_access_key: &str, scope: &CredentialScope<'_>) -> Self {
+        let mut seed = Zeroizing::new(Vec::with_capacity(4 + secret_access_key.len()));
+        seed.extend_from_slice(b"AWS4");
+        seed.extend_from_slice(secret_access_key.as_bytes());
+        let mut k = Zeroizing::new(hmac_once(&seed, scope.date().as_bytes()));
+        *k = hmac_once(&*k, scope.region().as_bytes());
+        *k = hmac_once(&*k, scope.service().as_bytes());
+        Self(hmac_once(&*k, b"aws4_request"))
+    }
+
+    /// The raw key bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// An HMAC keyed with this key, ready to absorb a string to sign.
+    pub(crate) fn mac(&self) -> Hmac<Sha256> {
+        hmac(&self.0)
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey { ... }")
+    }
+}
+
+/// What a cached key was derived for. The secret is part of the identity (as a digest), so
+/// rotated credentials under the same access key id never reuse a stale key.
+#[derive(PartialEq, Eq)]
+struct CacheKey {
+    access_key_id: String,
+    secret_digest: [u8; 32],
+    date: [u8; 8],
+    region: String,
+    service: String,
+}
+
+/// A small cache of derived signing keys, keyed by access key, secret, date, region and service.
+///
+/// It holds at most `capacity` keys and evicts the oldest. It is safe to share between threads.
+///
+/// ```
+/// use sigv4_kit::{AmzDate, Credentials, CredentialScope, KeyCache};
+///
+/// let cache = KeyCache::new(4);
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret");
+/// let t: AmzDate = "20150830T123600Z".parse()?;
+/// let scope = CredentialScope::new(t, "us-east-1", "s3")?;
+/// let a = cache.get_or_derive(&creds, &scope);
+/// let b = cache.get_or_derive(&creds, &scope);
+/// assert_eq!(a.as_bytes(), b.as_bytes());
+/// assert_eq!(cache.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct KeyCache {
+    capacity: usize,
+    entries: Mutex<Vec<(CacheKey, SigningKey)>>,
+}
+
+impl KeyCache {
+    /// A cache holding at most `capacity` keys (at least one).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self { capacity, entries: Mutex::new(Vec::with_capacity(capacity)) }
+    }
+
+    /// The number of keys cached.
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Whether the cache is empty.
+    ///
+    /// ```
+    /// assert!(sigv4_kit::KeyCache::new(1).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The key for `credentials` and `scope`, derived on a miss.
+    pub fn get_or_derive(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> SigningKey {
+        let secret = credentials.secret_access_key();
+        let secret_digest = crate::canonical::sha256(secret.as_bytes());
+        let matches = |k: &CacheKey| {
+            k.secret_digest == secret_digest
+                && k.access_key_id == credentials.access_key_id()
+                && k.date.as_slice() == scope.date().as_bytes()
+                && k.region == scope.region()
+                && k.service == scope.service()
+        };
+        {
+            let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, key)) = entries.iter().find(|(k, _)| matches(k)) {
+                return key.clone();
+            }
+        }
+        let key = SigningKey::derive(secret, scope);
+        let mut date = [0u8; 8];
+        for (slot, b) in date.iter_mut().zip(scope.date().bytes()) {
+            *slot = b;
+        }
+        let entry = CacheKey {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_digest,
+            date,
+            region: scope.region().to_owned(),
+            service: scope.service().to_owned(),
+        };
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if !entries.iter().any(|(k, _)| matches(k)) {
+            if entries.len() >= self.capacity {
+                entries.remove(0);
+            }
+            entries.push((entry, key.clone()));
+        }
+        key
+    }
+}
+
+impl fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyCache").field("capacity", &self.capacity).field("len", &self.len()).finish()
+    }
+}

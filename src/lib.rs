@@ -1,0 +1,36 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod canonical;
+pub mod credentials;
+pub mod error;
+pub mod key;
+pub mod payload;
+pub mod raw;
+pub mod request;
+pub mod scope;
+pub mod sign;
+pub mod signature;
+pub mod string_to_sign;
+pub mod time;
+
+pub use canonical::{
+    CanonicalRequest, DEFAULT_EXCLUDED_HEADERS, ExcludedHeaders, UriMode, canonical_header_value,
+    canonical_query_string, canonical_uri, sha256,
+};
+pub use credentials::Credentials;
+pub use error::{Error, ParseError, SignError};
+pub use key::{KeyCache, SigningKey};
+pub use payload::{PayloadHash, UNSIGNED_PAYLOAD};
+pub use raw::RawRequest;
+pub use request::{Limits, SignableRequest};
+pub use scope::CredentialScope;
+pub use sign::{
+    Explanation, MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SigV4Signer, SignatureLocation, Signer,
+    SigningOutput, SigningSettings,
+};
+pub use signature::{Signature, SignatureParseError};
+pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use time::{AmzDate, Clock, FixedClock, SystemClock, TimeError};

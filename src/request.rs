@@ -1,0 +1,237 @@
+//! A borrowed view of the request to sign.
+//!
+//! The signer works on this view, so it can sign an [`http::Request`], its
+//! [`Parts`](http::request::Parts), or a raw request read from a file (whose target may carry
+//! raw spaces or UTF-8, which an [`http::Uri`] cannot hold).
+//!
+//! ```
+//! use sigv4_kit::SignableRequest;
+//!
+//! let r = SignableRequest::new("GET", "/example space/?a=1")
+//!     .with_header("Host", "example.amazonaws.com");
+//! assert_eq!(r.path(), "/example space/");
+//! assert_eq!(r.query(), "a=1");
+//! ```
+
+use crate::error::SignError;
+
+/// Bounds on the size of a request, so that no input can make signing or verification loop or
+/// allocate without limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Most headers a request may carry (default 256).
+    pub max_headers: usize,
+    /// Most query parameters (default 1024).
+    pub max_query_params: usize,
+    /// Longest request target, path and query together, in bytes (default 16 KiB).
+    pub max_target_bytes: usize,
+    /// Most bytes in all header names and values together (default 64 KiB).
+    pub max_header_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_headers: 256, max_query_params: 1024, max_target_bytes: 16 * 1024, max_header_bytes: 64 * 1024 }
+    }
+}
+
+/// A request to sign, borrowed: method, path and query as sent on the wire, and headers.
+#[derive(Debug, Clone)]
+pub struct SignableRequest<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    has_query: bool,
+    headers: Vec<(&'a str, &'a str)>,
+    limits: Limits,
+}
+
+impl<'a> SignableRequest<'a> {
+    /// A request with `method` and `target` (path and optional `?query`, as sent on the wire).
+    pub fn new(method: &'a str, target: &'a str) -> Self {
+        let (path, query, has_query) = match target.split_once('?') {
+            Some((p, q)) => (p, q, true),
+            None => (target, "", false),
+        };
+        Self { method, path, query, has_query, headers: Vec::new(), limits: Limits::default() }
+    }
+
+    /// Adds a header. Repeated names are allowed and keep their order.
+    #[must_use]
+    pub fn with_header(mut self, name: &'a str, value: &'a str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Adds a header in place.
+    pub fn push_header(&mut self, name: &'a str, value: &'a str) {
+        self.headers.push((name, value));
+    }
+
+    /// Replaces the limits (see [`Limits`]).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Builds the view of an [`http::request::Parts`].
+    ///
+    /// When there is no `Host` header, the host is taken from the URI's authority, without
+    /// user information and without a default port (80 for `http`, 443 for `https`).
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::InvalidHeader`] for a header value that is not UTF-8,
+    /// [`SignError::MissingHost`] when there is neither a `Host` header nor an authority, and
+    /// [`SignError::Limit`] when the request is larger than `limits` allow.
+    ///
+    /// ```
+    /// let req = http::Request::get("https://example.com:443/a?b=c").body(())?;
+    /// let (parts, _) = req.into_parts();
+    /// let view = sigv4_kit::SignableRequest::from_parts(&parts, Default::default())?;
+    /// assert_eq!(view.headers(), &[("host", "example.com")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(parts: &'a http::request::Parts, limits: Limits) -> Result<Self, SignError> {
+        Self::from_http(&parts.method, &parts.uri, &parts.headers, limits)
+    }
+
+    /// Builds the view of a request's method, URI and headers; see
+    /// [`SignableRequest::from_parts`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`SignableRequest::from_parts`].
+    ///
+    /// ```
+    /// let req = http::Request::get("http://example.com:8080/").body(())?;
+    /// let view = sigv4_kit::SignableRequest::from_http(req.method(), req.uri(), req.headers(), Default::default())?;
+    /// assert_eq!(view.header("host"), Some("example.com:8080"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_http(
+        method: &'a http::Method,
+        uri: &'a http::Uri,
+        headers: &'a http::HeaderMap,
+        limits: Limits,
+    ) -> Result<Self, SignError> {
+        let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let mut view = Self::new(method.as_str(), target).with_limits(limits);
+        if headers.len() > limits.max_headers {
+            return Err(SignError::Limit { what: "headers", limit: limits.max_headers });
+        }
+        view.headers.reserve(headers.len() + 4);
+        for (name, value) in headers {
+            let value = core::str::from_utf8(value.as_bytes()).map_err(|_| SignError::InvalidHeader {
+                name: name.as_str().to_owned(),
+                reason: "value is not valid UTF-8",
+            })?;
+            view.headers.push((name.as_str(), value));
+        }
+        if !headers.contains_key(http::header::HOST) {
+            view.headers.push(("host", host_from_uri(uri)?));
+        }
+        Ok(view)
+    }
+
+    /// The method.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The path as sent on the wire.
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The query as sent on the wire, without `?` (empty when there is none).
+    pub fn query(&self) -> &'a str {
+        self.query
+    }
+
+    /// Whether the target has a `?`, even with an empty query after it.
+    pub fn has_query(&self) -> bool {
+        self.has_query
+    }
+
+    /// The headers, in order.
+    pub fn headers(&self) -> &[(&'a str, &'a str)] {
+        &self.headers
+    }
+
+    /// The limits this request is checked against.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+    }
+
+    /// Checks that the request can be signed: a token method, token header names, values and
+    /// target free of control characters, and sizes within the limits.
+    pub(crate) fn validate(&self) -> Result<(), SignError> {
+        let l = self.limits;
+        if self.method.is_empty() || !self.method.bytes().all(is_tchar) {
+            return Err(SignError::InvalidMethod { method: self.method.to_owned() });
+        }
+        if self.path.len() + self.query.len() + 1 > l.max_target_bytes {
+            return Err(SignError::Limit { what: "bytes in the request target", limit: l.max_target_bytes });
+        }
+        if self.path.bytes().chain(self.query.bytes()).any(|b| b.is_ascii_control()) {
+            return Err(SignError::InvalidTarget { reason: "control character in the request target" });
+        }
+        if self.path.contains('#') || self.query.contains('#') {
+            return Err(SignError::InvalidTarget { reason: "fragment in the request target" });
+        }
+        if self.headers.len() > l.max_headers {
+            return Err(SignError::Limit { what: "headers", limit: l.max_headers });
+        }
+        let mut total = 0usize;
+        for (name, value) in &self.headers {
+            total = total.saturating_add(name.len() + value.len());
+            if name.is_empty() || !name.bytes().all(is_tchar) {
+                return Err(SignError::InvalidHeader { name: (*name).to_owned(), reason: "name is not an http token" });
+            }
+            if value.bytes().any(|b| b != b'\t' && b.is_ascii_control()) {
+                return Err(SignError::InvalidHeader {
+                    name: (*name).to_owned(),
+                    reason: "control character in value",
+                });
+            }
+        }
+        if total > l.max_header_bytes {
+            return Err(SignError::Limit { what: "header bytes", limit: l.max_header_bytes });
+        }
+        Ok(())
+    }
+}
+
+/// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`).
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+        )
+}
+
+/// The `Host` value of a URI: its authority without user information or a default port.
+pub(crate) fn host_from_uri(uri: &http::Uri) -> Result<&str, SignError> {
+    let authority = uri.authority().ok_or(SignError::MissingHost)?.as_str();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let default_ports: &[&str] = match uri.scheme_str() {
+        Some("http") => &[":80"],
+        Some("https") => &[":443"],
+        Some(_) => &[],
+        None => &[":80", ":443"],
+    };
+    let host = default_ports.iter().find_map(|p| host_port.strip_suffix(p)).unwrap_or(host_port);
+    if host.is_empty() {
+        return Err(SignError::MissingHost);
+    }
+    Ok(host)
+}

@@ -1,0 +1,79 @@
+//! The credential scope: `date/region/service/aws4_request`.
+//!
+//! ```
+//! use sigv4_kit::{AmzDate, CredentialScope};
+//!
+//! let t: AmzDate = "20150830T123600Z".parse()?;
+//! let scope = CredentialScope::new(t, "us-east-1", "iam")?;
+//! assert_eq!(scope.to_string(), "20150830/us-east-1/iam/aws4_request");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use crate::error::SignError;
+use crate::time::AmzDate;
+
+/// The scope a signing key is derived for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialScope<'a> {
+    date: AmzDate,
+    region: &'a str,
+    service: &'a str,
+}
+
+/// Checks that a region or service name can go into a scope.
+pub(crate) fn validate_scope_part(field: &'static str, value: &str) -> Result<(), SignError> {
+    let reason = if value.is_empty() {
+        "must not be empty"
+    } else if value.len() > 64 {
+        "longer than 64 bytes"
+    } else if !value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        "only ASCII letters, digits, '-', '_' and '.' are allowed"
+    } else {
+        return Ok(());
+    };
+    Err(SignError::InvalidScope { field, value: value.to_owned(), reason })
+}
+
+impl<'a> CredentialScope<'a> {
+    /// The scope for `region` and `service` on the date of `time`.
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::InvalidScope`] when the region or service is empty, longer than 64 bytes,
+    /// or holds a character other than ASCII letters, digits, `-`, `_` and `.`.
+    ///
+    /// ```
+    /// # use sigv4_kit::{AmzDate, CredentialScope};
+    /// let t: AmzDate = "20150830T123600Z".parse()?;
+    /// assert!(CredentialScope::new(t, "us-east-1/x", "s3").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(time: AmzDate, region: &'a str, service: &'a str) -> Result<Self, SignError> {
+        validate_scope_part("region", region)?;
+        validate_scope_part("service", service)?;
+        Ok(Self { date: time, region, service })
+    }
+
+    /// The `YYYYMMDD` date.
+    pub fn date(&self) -> &str {
+        self.date.date_stamp()
+    }
+
+    /// The region.
+    pub fn region(&self) -> &'a str {
+        self.region
+    }
+
+    /// The service.
+    pub fn service(&self) -> &'a str {
+        self.service
+    }
+}
+
+impl fmt::Display for CredentialScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}/aws4_request", self.date.date_stamp(), self.region, self.service)
+    }
+}

@@ -1,0 +1,158 @@
+//! What a [`SigV4Signer`](super::SigV4Signer) does beyond the defaults.
+//!
+//! ```
+//! use sigv4_kit::{PayloadMode, SessionTokenMode, SigningSettings, UriMode};
+//!
+//! // S3: no path normalization, single encoding, and an x-amz-content-sha256 header.
+//! let s3 = SigningSettings::s3();
+//! assert_eq!(s3.uri_mode, UriMode::S3);
+//! assert!(s3.content_sha256_header);
+//!
+//! // A presigned URL valid for an hour, with the session token added after signing.
+//! let presign = SigningSettings::default()
+//!     .with_presign(3600)
+//!     .with_payload(PayloadMode::Unsigned)
+//!     .with_session_token_mode(SessionTokenMode::AddedAfterSigning);
+//! assert_eq!(presign.presign_expiry(), Some(3600));
+//! ```
+
+use crate::canonical::{ExcludedHeaders, UriMode};
+use crate::payload::PayloadHash;
+use crate::request::Limits;
+
+/// The longest presign expiry SigV4 allows: seven days.
+pub const MAX_PRESIGN_EXPIRY_SECS: u64 = 604_800;
+
+/// What goes on the canonical request's last line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PayloadMode {
+    /// The hex SHA-256 of the body (the default).
+    #[default]
+    SignBody,
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+    /// A value computed elsewhere.
+    Precomputed(PayloadHash),
+}
+
+/// Whether the session token is part of the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SessionTokenMode {
+    /// The token is signed: a signed `X-Amz-Security-Token` header, or a canonical query
+    /// parameter in a presigned URL (the default).
+    #[default]
+    Signed,
+    /// The token is added to the request after signing and is not part of the canonical request,
+    /// as some services (and the `post-sts-header-after` vector) require.
+    AddedAfterSigning,
+}
+
+/// Where the signature goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SignatureLocation {
+    /// An `Authorization` header (the default).
+    #[default]
+    Headers,
+    /// A presigned URL: `X-Amz-*` query parameters, valid for `expires_in` seconds
+    /// (1 to 604800).
+    QueryString {
+        /// `X-Amz-Expires`, in seconds.
+        expires_in: u64,
+    },
+}
+
+/// Signer settings. Start from [`Default`] (or [`SigningSettings::s3`]) and change what you need.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SigningSettings {
+    /// How the path is canonicalized.
+    pub uri_mode: UriMode,
+    /// The payload line.
+    pub payload: PayloadMode,
+    /// Whether header signing adds a signed `x-amz-content-sha256` header holding the payload
+    /// line (S3 requires it; other services do not use it).
+    pub content_sha256_header: bool,
+    /// Whether the session token is signed.
+    pub session_token: SessionTokenMode,
+    /// Headers that are never signed.
+    pub excluded_headers: ExcludedHeaders,
+    /// Header or query signing.
+    pub location: SignatureLocation,
+    /// Size bounds on the request.
+    pub limits: Limits,
+}
+
+impl SigningSettings {
+    /// The settings S3 expects: [`UriMode::S3`] and an `x-amz-content-sha256` header.
+    pub fn s3() -> Self {
+        Self { uri_mode: UriMode::S3, content_sha256_header: true, ..Self::default() }
+    }
+
+    /// Sets the URI mode.
+    #[must_use]
+    pub fn with_uri_mode(mut self, mode: UriMode) -> Self {
+        self.uri_mode = mode;
+        self
+    }
+
+    /// Sets the payload mode.
+    #[must_use]
+    pub fn with_payload(mut self, payload: PayloadMode) -> Self {
+        self.payload = payload;
+        self
+    }
+
+    /// Sets whether `x-amz-content-sha256` is added in header signing.
+    #[must_use]
+    pub fn with_content_sha256_header(mut self, on: bool) -> Self {
+        self.content_sha256_header = on;
+        self
+    }
+
+    /// Sets the session-token mode.
+    #[must_use]
+    pub fn with_session_token_mode(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
+        self
+    }
+
+    /// Replaces the set of headers that are never signed.
+    #[must_use]
+    pub fn with_excluded_headers(mut self, excluded: ExcludedHeaders) -> Self {
+        self.excluded_headers = excluded;
+        self
+    }
+
+    /// Signs in the query string (a presigned URL) valid for `expires_in` seconds. The value is
+    /// checked when signing: outside 1..=604800 it is an error.
+    #[must_use]
+    pub fn with_presign(mut self, expires_in: u64) -> Self {
+        self.location = SignatureLocation::QueryString { expires_in };
+        self
+    }
+
+    /// Signs with an `Authorization` header (the default).
+    #[must_use]
+    pub fn with_header_signing(mut self) -> Self {
+        self.location = SignatureLocation::Headers;
+        self
+    }
+
+    /// Replaces the size limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The presign expiry in seconds, when signing in the query string.
+    pub fn presign_expiry(&self) -> Option<u64> {
+        match self.location {
+            SignatureLocation::QueryString { expires_in } => Some(expires_in),
+            SignatureLocation::Headers => None,
+        }
+    }
+}

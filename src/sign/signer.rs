@@ -1,0 +1,431 @@
+//! The [`Signer`] trait and [`SigV4Signer`], its SigV4 implementation.
+
+use core::fmt;
+use std::sync::Arc;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::output::SigningOutput;
+use super::settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
+use crate::canonical::CanonicalRequest;
+use crate::canonical::query::{QueryParam, params};
+use crate::credentials::Credentials;
+use crate::error::SignError;
+use crate::key::KeyCache;
+use crate::payload::PayloadHash;
+use crate::request::SignableRequest;
+use crate::scope::CredentialScope;
+use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::time::{AmzDate, Clock, SystemClock};
+
+pub(crate) const X_AMZ_DATE: &str = "X-Amz-Date";
+pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "X-Amz-Security-Token";
+pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+pub(crate) const AUTHORIZATION: &str = "Authorization";
+
+/// Query parameters that only a signer writes; a request carrying one is already signed.
+const SIGNING_PARAMS: &[&str] = &[
+    "X-Amz-Signature",
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+];
+
+/// AWS `UriEncode` for values the signer writes into a query: everything but unreserved.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Something that signs HTTP requests. Clients can be generic over it.
+pub trait Signer {
+    /// Signs `request` in place, hashing its body when the settings sign the payload.
+    ///
+    /// # Errors
+    ///
+    /// A [`SignError`] says what is wrong with the request or the settings. On error the
+    /// request is exactly as it was.
+    fn sign<B: AsRef<[u8]>>(&self, request: &mut http::Request<B>) -> Result<SigningOutput, SignError>;
+
+    /// Signs request `parts` whose body has the given payload hash (a streamed body, or one
+    /// hashed elsewhere).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Signer::sign`].
+    fn sign_parts(&self, parts: &mut http::request::Parts, payload: &PayloadHash) -> Result<SigningOutput, SignError>;
+}
+
+/// The canonical request and string to sign, as text, for debugging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explanation {
+    /// The canonical request text.
+    pub canonical_request: String,
+    /// The string to sign text.
+    pub string_to_sign: String,
+    /// What signing produced.
+    pub output: SigningOutput,
+}
+
+/// The SigV4 (`AWS4-HMAC-SHA256`) signer.
+///
+/// It holds the credentials, the region and service, the settings, a clock, and a cache of
+/// derived signing keys.
+///
+/// ```
+/// use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer};
+///
+/// let t: AmzDate = "20150830T123600Z".parse()?;
+/// let signer = SigV4Signer::new(
+///     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+///     "us-east-1",
+///     "service",
+/// )
+/// .with_clock(FixedClock::new(t));
+/// let mut request = http::Request::get("https://example.amazonaws.com/?Param2=value2&Param1=value1")
+///     .body(Vec::new())?;
+/// signer.sign(&mut request)?;
+/// assert_eq!(
+///     request.headers()["authorization"],
+///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+///      SignedHeaders=host;x-amz-date, \
+///      Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct SigV4Signer {
+    credentials: Credentials,
+    region: String,
+    service: String,
+    settings: SigningSettings,
+    clock: Arc<dyn Clock>,
+    keys: KeyCache,
+}
+
+impl fmt::Debug for SigV4Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigV4Signer")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigV4Signer {
+    /// A signer for `region` and `service` with default settings and the system clock.
+    pub fn new(credentials: Credentials, region: impl Into<String>, service: impl Into<String>) -> Self {
+        Self {
+            credentials,
+            region: region.into(),
+            service: service.into(),
+            settings: SigningSettings::default(),
+            clock: Arc::new(SystemClock),
+            keys: KeyCache::new(4),
+        }
+    }
+
+    /// Replaces the settings.
+    #[must_use]
+    pub fn with_settings(mut self, settings: SigningSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Replaces the clock (tests inject a [`FixedClock`](crate::FixedClock)).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &SigningSettings {
+        &self.settings
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The current time from the clock.
+    fn now(&self) -> Result<AmzDate, SignError> {
+        AmzDate::from_system_time(self.clock.now()).map_err(|_| SignError::InvalidTime)
+    }
+
+    /// The payload line for `body` under the settings.
+    pub fn payload_hash(&self, body: &[u8]) -> PayloadHash {
+        match &self.settings.payload {
+            PayloadMode::SignBody => PayloadHash::of(body),
+            PayloadMode::Unsigned => PayloadHash::unsigned(),
+            PayloadMode::Precomputed(h) => h.clone(),
+        }
+    }
+
+    /// Signs a borrowed request view at time `time`, without touching any request: the
+    /// sans-IO core of the signer. Apply the output with
+    /// [`SigningOutput::apply_to_parts`] or by hand.
+    ///
+    /// # Errors
+    ///
+    /// A [`SignError`] says what is wrong with the request or the settings.
+    ///
+    /// ```
+    /// use sigv4_kit::*;
+    /// let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "us-east-1", "service");
+    /// let req = SignableRequest::new("GET", "/").with_header("Host", "example.amazonaws.com");
+    /// let out = signer.sign_at(&req, &PayloadHash::of(b""), "20150830T123600Z".parse().unwrap())?;
+    /// assert_eq!(out.signature().to_string(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    /// # Ok::<(), SignError>(())
+    /// ```
+    pub fn sign_at(
+        &self,
+        request: &SignableRequest<'_>,
+        payload: &PayloadHash,
+        time: AmzDate,
+    ) -> Result<SigningOutput, SignError> {
+        self.run(request, payload, time, |_, _| ())
+    }
+
+    /// Like [`SigV4Signer::sign_at`], and also returns the canonical request and the string to
+    /// sign as text. For debugging: the signing path never builds this text.
+    ///
+    /// # Errors
+    ///
+    /// As for [`SigV4Signer::sign_at`].
+    pub fn explain_at(
+        &self,
+        request: &SignableRequest<'_>,
+        payload: &PayloadHash,
+        time: AmzDate,
+    ) -> Result<Explanation, SignError> {
+        let mut texts = (String::new(), String::new());
+        let output = self.run(request, payload, time, |c, s| {
+            texts = (c.to_string(), s.to_string());
+        })?;
+        Ok(Explanation { canonical_request: texts.0, string_to_sign: texts.1, output })
+    }
+
+    fn run(
+        &self,
+        request: &SignableRequest<'_>,
+        payload: &PayloadHash,
+        time: AmzDate,
+        mut inspect: impl FnMut(&CanonicalRequest<'_>, &StringToSign<'_>),
+    ) -> Result<SigningOutput, SignError> {
+        let s = &self.settings;
+        let expires_in = match s.location {
+            SignatureLocation::QueryString { expires_in } if !(1..=MAX_PRESIGN_EXPIRY_SECS).contains(&expires_in) => {
+                return Err(SignError::InvalidExpiry { seconds: expires_in });
+            }
+            SignatureLocation::QueryString { expires_in } => Some(expires_in),
+            SignatureLocation::Headers => None,
+        };
+        request.validate()?;
+        let scope = CredentialScope::new(time, &self.region, &self.service)?;
+        let creds = &self.credentials;
+        validate_credentials(creds)?;
+        check_not_signed(request)?;
+
+        let payload_line = payload.as_str();
+        let token = creds.session_token();
+        let sign_token = token.filter(|_| s.session_token == SessionTokenMode::Signed);
+        let date = time.as_str();
+
+        // Headers the signer adds (header signing only). One already present must agree.
+        let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
+        let mut add_date = false;
+        let mut add_token = false;
+        let mut add_content = false;
+        check_existing(request, "x-amz-date", Some(date), "differs from the signing time")?;
+        if expires_in.is_none() {
+            add_date = request.header("x-amz-date").is_none();
+            if add_date {
+                extra.push((X_AMZ_DATE, date));
+            }
+            if s.content_sha256_header {
+                check_existing(request, X_AMZ_CONTENT_SHA256, Some(payload_line), "differs from the payload hash")?;
+                add_content = request.header(X_AMZ_CONTENT_SHA256).is_none();
+                if add_content {
+                    extra.push((X_AMZ_CONTENT_SHA256, payload_line));
+                }
+            }
+            if let Some(t) = token {
+                if s.session_token == SessionTokenMode::Signed {
+                    check_existing(request, "x-amz-security-token", Some(t), "differs from the session token")?;
+                } else {
+                    check_existing(
+                        request,
+                        "x-amz-security-token",
+                        None,
+                        "must not be set when the token is added after signing",
+                    )?;
+                }
+                add_token = request.header("x-amz-security-token").is_none();
+                if add_token && sign_token.is_some() {
+                    extra.push((X_AMZ_SECURITY_TOKEN, t));
+                }
+            }
+        }
+
+        let mut canonical =
+            CanonicalRequest::with_additions(request, s.uri_mode, &s.excluded_headers, payload_line, &extra, &[])?;
+        let signed_headers = canonical.signed_headers();
+
+        // Query parameters the signer adds (query signing only), already percent-encoded.
+        let credential = format!("{}/{}", creds.access_key_id(), scope);
+        let credential_wire = utf8_percent_encode(&credential, QUERY_VALUE).to_string();
+        let token_wire = token.map(|t| utf8_percent_encode(t, QUERY_VALUE).to_string());
+        let expires_text = expires_in.map(|e| e.to_string()).unwrap_or_default();
+        if expires_in.is_some() {
+            let mut added = vec![
+                QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM },
+                QueryParam { key: "X-Amz-Credential", value: &credential_wire },
+                QueryParam { key: "X-Amz-Date", value: date },
+                QueryParam { key: "X-Amz-Expires", value: &expires_text },
+                QueryParam { key: "X-Amz-SignedHeaders", value: &signed_headers },
+            ];
+            if let (Some(t), Some(_)) = (token_wire.as_deref(), sign_token) {
+                added.push(QueryParam { key: "X-Amz-Security-Token", value: t });
+            }
+            canonical.add_query_params(&added, request.limits().max_query_params)?;
+        }
+
+        let sts = StringToSign::new(time, scope, canonical.hash());
+        inspect(&canonical, &sts);
+        let key = self.keys.get_or_derive(creds, &scope);
+        let signature = sts.sign(&key);
+
+        let mut out = SigningOutput { signature, signed_headers, headers: Vec::new(), query: Vec::new() };
+        match expires_in {
+            None => {
+                if add_date {
+                    out.headers.push((X_AMZ_DATE, date.to_owned()));
+                }
+                if add_content {
+                    out.headers.push((X_AMZ_CONTENT_SHA256, payload_line.to_owned()));
+                }
+                if let (true, Some(t)) = (add_token, token) {
+                    out.headers.push((X_AMZ_SECURITY_TOKEN, t.to_owned()));
+                }
+                let auth = format!(
+                    "{ALGORITHM} Credential={credential}, SignedHeaders={}, Signature={signature}",
+                    out.signed_headers
+                );
+                out.headers.push((AUTHORIZATION, auth));
+            }
+            Some(_) => {
+                out.query.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
+                out.query.push(("X-Amz-Credential", credential_wire));
+                out.query.push(("X-Amz-Date", date.to_owned()));
+                out.query.push(("X-Amz-Expires", expires_text));
+                out.query.push(("X-Amz-SignedHeaders", out.signed_headers.clone()));
+                if let Some(t) = token_wire {
+                    out.query.push(("X-Amz-Security-Token", t));
+                }
+                out.query.push(("X-Amz-Signature", signature.to_string()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks that the access key id can go into a credential.
+fn validate_credentials(creds: &Credentials) -> Result<(), SignError> {
+    let akid = creds.access_key_id();
+    if akid.is_empty() {
+        return Err(SignError::InvalidCredentials { reason: "access key id is empty" });
+    }
+    if !akid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(SignError::InvalidCredentials { reason: "access key id must be ASCII letters and digits" });
+    }
+    if creds.session_token().is_some_and(|t| t.bytes().any(|b| b.is_ascii_control())) {
+        return Err(SignError::InvalidCredentials { reason: "session token holds a control character" });
+    }
+    Ok(())
+}
+
+/// Refuses a request that already carries a signature or signing parameters.
+fn check_not_signed(request: &SignableRequest<'_>) -> Result<(), SignError> {
+    if request.header("authorization").is_some() {
+        return Err(SignError::AlreadySigned { what: "an authorization header" });
+    }
+    for p in params(request.query()) {
+        let decoded = || percent_encoding::percent_decode_str(p.key).map(|b| b.to_ascii_lowercase());
+        let is = |n: &&&str| decoded().eq(n.bytes().map(|b| b.to_ascii_lowercase()));
+        if let Some(name) = SIGNING_PARAMS.iter().find(is) {
+            return Err(SignError::AlreadySigned { what: signing_param_what(name) });
+        }
+    }
+    Ok(())
+}
+
+/// A static description of a signing query parameter found on the request.
+fn signing_param_what(name: &str) -> &'static str {
+    match name {
+        "X-Amz-Signature" => "an X-Amz-Signature query parameter",
+        "X-Amz-Algorithm" => "an X-Amz-Algorithm query parameter",
+        "X-Amz-Credential" => "an X-Amz-Credential query parameter",
+        "X-Amz-Date" => "an X-Amz-Date query parameter",
+        "X-Amz-Expires" => "an X-Amz-Expires query parameter",
+        "X-Amz-SignedHeaders" => "an X-Amz-SignedHeaders query parameter",
+        _ => "an X-Amz-Security-Token query parameter",
+    }
+}
+
+/// Checks every occurrence of header `name` against `expected` (`None`: must be absent).
+fn check_existing(
+    request: &SignableRequest<'_>,
+    name: &'static str,
+    expected: Option<&str>,
+    reason: &'static str,
+) -> Result<(), SignError> {
+    for (n, v) in request.headers() {
+        if n.eq_ignore_ascii_case(name) && expected.is_none_or(|e| v.trim() != e) {
+            return Err(SignError::Conflict { header: canonical_name(name), reason });
+        }
+    }
+    Ok(())
+}
+
+/// The lowercase name used in messages.
+fn canonical_name(name: &'static str) -> &'static str {
+    match name {
+        X_AMZ_DATE => "x-amz-date",
+        X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
+        other => other,
+    }
+}
+
+impl Signer for SigV4Signer {
+    fn sign<B: AsRef<[u8]>>(&self, request: &mut http::Request<B>) -> Result<SigningOutput, SignError> {
+        let payload = self.payload_hash(request.body().as_ref());
+        let time = self.now()?;
+        let out = {
+            let view =
+                SignableRequest::from_http(request.method(), request.uri(), request.headers(), self.settings.limits)?;
+            self.sign_at(&view, &payload, time)?
+        };
+        let (uri, headers) = out.prepare(request.uri())?;
+        for (name, value) in headers {
+            request.headers_mut().append(name, value);
+        }
+        if let Some(uri) = uri {
+            *request.uri_mut() = uri;
+        }
+        Ok(out)
+    }
+
+    fn sign_parts(&self, parts: &mut http::request::Parts, payload: &PayloadHash) -> Result<SigningOutput, SignError> {
+        let time = self.now()?;
+        let out = {
+            let view = SignableRequest::from_parts(parts, self.settings.limits)?;
+            self.sign_at(&view, payload, time)?
+        };
+        out.apply_to_parts(parts)?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,247 @@
+//! Signing time: the `X-Amz-Date` format and the clock the signer reads.
+//!
+//! ```
+//! use sigv4_kit::AmzDate;
+//!
+//! let t: AmzDate = "20150830T123600Z".parse()?;
+//! assert_eq!(t.to_string(), "20150830T123600Z");
+//! assert_eq!(t.date_stamp(), "20150830");
+//! # Ok::<(), sigv4_kit::TimeError>(())
+//! ```
+
+use core::fmt;
+use core::str::FromStr;
+use std::time::SystemTime;
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+/// A UTC instant with one-second precision, in the SigV4 `YYYYMMDD'T'HHMMSS'Z'` format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AmzDate {
+    /// The formatted form; always 16 ASCII bytes.
+    text: [u8; 16],
+    unix: i64,
+}
+
+/// Why a string or instant is not a valid [`AmzDate`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid amz date: {reason}")]
+pub struct TimeError {
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl AmzDate {
+    /// The instant `unix` seconds after the Unix epoch.
+    ///
+    /// # Errors
+    ///
+    /// [`TimeError`] when the year falls outside 0000..=9999.
+    ///
+    /// ```
+    /// assert_eq!(sigv4_kit::AmzDate::from_unix(1440938160)?.to_string(), "20150830T123600Z");
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn from_unix(unix: i64) -> Result<Self, TimeError> {
+        let dt = OffsetDateTime::from_unix_timestamp(unix).map_err(|_| TimeError { reason: "out of range" })?;
+        Self::from_datetime(dt)
+    }
+
+    /// The given [`SystemTime`], truncated to the second.
+    ///
+    /// # Errors
+    ///
+    /// [`TimeError`] when the year falls outside 0000..=9999.
+    ///
+    /// ```
+    /// let now = sigv4_kit::AmzDate::from_system_time(std::time::SystemTime::now())?;
+    /// assert_eq!(now.to_string().len(), 16);
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn from_system_time(t: SystemTime) -> Result<Self, TimeError> {
+        let unix = match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).map_err(|_| TimeError { reason: "out of range" })?,
+            Err(e) => {
+                let d = e.duration();
+                let secs = i64::try_from(d.as_secs()).map_err(|_| TimeError { reason: "out of range" })?;
+                // Truncate toward the earlier second, as a clock reading would.
+                -secs - i64::from(d.subsec_nanos() > 0)
+            }
+        };
+        Self::from_unix(unix)
+    }
+
+    fn from_datetime(dt: OffsetDateTime) -> Result<Self, TimeError> {
+        let year = dt.year();
+        let year =
+            u32::try_from(year).ok().filter(|y| *y <= 9999).ok_or(TimeError { reason: "year outside 0000..=9999" })?;
+        let mut text = *b"00000000T000000Z";
+        let fields: [(usize, u32, usize); 6] = [
+            (0, year, 4),
+            (4, u32::from(u8::from(dt.month())), 2),
+            (6, u32::from(dt.day()), 2),
+            (9, u32::from(dt.hour()), 2),
+            (11, u32::from(dt.minute()), 2),
+            (13, u32::from(dt.second()), 2),
+        ];
+        for (start, mut value, width) in fields {
+            for i in (start..start + width).rev() {
+                if let Some(slot) = text.get_mut(i) {
+                    *slot = b'0' + (value % 10) as u8;
+                }
+                value /= 10;
+            }
+        }
+        Ok(Self { text, unix: dt.unix_timestamp() })
+    }
+
+    /// The full `YYYYMMDDTHHMMSSZ` form.
+    ///
+    /// ```
+    /// let t: sigv4_kit::AmzDate = "20130524T000000Z".parse()?;
+    /// assert_eq!(t.as_str(), "20130524T000000Z");
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// The `YYYYMMDD` date, as used in the credential scope.
+    ///
+    /// ```
+    /// let t: sigv4_kit::AmzDate = "20130524T000000Z".parse()?;
+    /// assert_eq!(t.date_stamp(), "20130524");
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn date_stamp(&self) -> &str {
+        self.as_str().get(..8).unwrap_or_default()
+    }
+
+    /// Seconds since the Unix epoch.
+    ///
+    /// ```
+    /// let t: sigv4_kit::AmzDate = "19700101T000001Z".parse()?;
+    /// assert_eq!(t.unix_timestamp(), 1);
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn unix_timestamp(&self) -> i64 {
+        self.unix
+    }
+}
+
+impl fmt::Display for AmzDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses `n` ASCII digits.
+fn digits(s: &[u8]) -> Option<u32> {
+    s.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
+}
+
+impl FromStr for AmzDate {
+    type Err = TimeError;
+
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        let b = s.as_bytes();
+        let shape = TimeError { reason: "expected YYYYMMDDTHHMMSSZ" };
+        if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+            return Err(shape);
+        }
+        let field = |r: core::ops::Range<usize>| b.get(r).and_then(digits).ok_or(shape.clone());
+        let (year, month, day) = (field(0..4)?, field(4..6)?, field(6..8)?);
+        let (hour, minute, second) = (field(9..11)?, field(11..13)?, field(13..15)?);
+        let month = u8::try_from(month)
+            .ok()
+            .and_then(|m| Month::try_from(m).ok())
+            .ok_or(TimeError { reason: "month out of range" })?;
+        let date = Date::from_calendar_date(year as i32, month, day as u8)
+            .map_err(|_| TimeError { reason: "day out of range" })?;
+        let time = Time::from_hms(hour as u8, minute as u8, second as u8)
+            .map_err(|_| TimeError { reason: "time of day out of range" })?;
+        Self::from_datetime(PrimitiveDateTime::new(date, time).assume_utc())
+    }
+}
+
+/// A source of the current time. The signer reads it once per request; tests inject a fixed one.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system clock.
+///
+/// ```
+/// use sigv4_kit::{Clock, SystemClock};
+/// assert!(SystemClock.now() > std::time::SystemTime::UNIX_EPOCH);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock stopped at one instant.
+///
+/// ```
+/// use sigv4_kit::{AmzDate, Clock, FixedClock};
+/// let t: AmzDate = "20150830T123600Z".parse()?;
+/// let clock = FixedClock::new(t);
+/// assert_eq!(AmzDate::from_system_time(clock.now())?, t);
+/// # Ok::<(), sigv4_kit::TimeError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(SystemTime);
+
+impl FixedClock {
+    /// A clock that always reads `at`.
+    pub fn new(at: AmzDate) -> Self {
+        let secs = at.unix_timestamp();
+        let t = if secs >= 0 {
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs.unsigned_abs())
+        } else {
+            SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(secs.unsigned_abs())
+        };
+        Self(t)
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_rejects_bad_input() {
+        for bad in [
+            "",
+            "20150830T123600",
+            "20151330T123600Z",
+            "20150230T123600Z",
+            "20150830T246000Z",
+            "2015083xT123600Z",
+            "20150830X123600Z",
+            "+0150830T123600Z",
+        ] {
+            assert!(bad.parse::<AmzDate>().is_err(), "{bad}");
+        }
+        assert_eq!("00000101T000000Z".parse::<AmzDate>().map(|d| d.to_string()), Ok("00000101T000000Z".to_string()));
+    }
+
+    #[test]
+    fn unix_round_trip() {
+        let t: AmzDate = "20150830T123600Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.unix_timestamp(), 1_440_938_160);
+        assert_eq!(AmzDate::from_unix(t.unix_timestamp()), Ok(t));
+        assert!(AmzDate::from_unix(i64::MAX).is_err());
+    }
+}
