@@ -1,1 +1,302 @@
-fn main() {}
+//! `sigv4`: sign raw HTTP/1.1 requests with AWS Signature Version 4, or show how they would be
+//! signed.
+//!
+//! The request is read from `FILE`, or from standard input when `FILE` is absent or `-`. It is
+//! a raw HTTP/1.1 request: a request line, headers, a blank line and the body. The parser is
+//! tolerant: LF or CRLF line endings, folded header lines, and request targets holding raw
+//! spaces or UTF-8 (as in the AWS test suites) are accepted.
+//!
+//! ```text
+//! sigv4 sign [FILE] --region REGION --service SERVICE [OPTIONS]
+//! sigv4 canonical [FILE] --region REGION --service SERVICE [OPTIONS]
+//! ```
+//!
+//! * `sign` prints the signed request, byte for byte: the input with the signing headers added
+//!   (`X-Amz-Date`, `x-amz-content-sha256`, `X-Amz-Security-Token`, `Authorization`), or, with
+//!   `--presign`, with the signing query parameters appended to the request target.
+//! * `canonical` prints the canonical request, a blank line, the string to sign, and a newline.
+//!
+//! Options (both subcommands):
+//!
+//! * `--region`, `--service`: the credential scope (required).
+//! * `--time YYYYMMDDTHHMMSSZ`: the signing time. Default: the request's own `X-Amz-Date`
+//!   header if it has one, else the current time.
+//! * `--s3`: S3 rules: no path normalization, single URI encoding, and a signed
+//!   `x-amz-content-sha256` header (header signing).
+//! * `--unsigned-payload`: `UNSIGNED-PAYLOAD` as the payload line. Without it the body is
+//!   hashed, except that `--s3 --presign` uses `UNSIGNED-PAYLOAD`, as S3 presigned URLs do.
+//! * `--presign SECONDS`: sign in the query string (a presigned URL) valid for `SECONDS`
+//!   (1 to 604800).
+//! * `--session-token TOKEN`: the session token of temporary credentials.
+//! * `--omit-session-token`: add the session token after signing instead of signing it.
+//! * `--access-key-id`, `--secret-access-key`: the credentials. Without these flags they come
+//!   from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, and the token from
+//!   `AWS_SESSION_TOKEN`. A flag wins over the environment.
+//!
+//! Example:
+//!
+//! ```text
+//! $ printf 'GET / HTTP/1.1\nHost:example.amazonaws.com\n\n' |
+//!     AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
+//!     sigv4 sign --region us-east-1 --service service --time 20150830T123600Z
+//! GET / HTTP/1.1
+//! Host:example.amazonaws.com
+//! X-Amz-Date:20150830T123600Z
+//! Authorization:AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31
+//!
+//! ```
+//!
+//! Exit status: 0 on success; 2 on bad input (unreadable file, unparsable request, missing
+//! credentials, bad `--time`, a signing error), with one line `sigv4: error: <message>` on
+//! standard error, and 2 for command-line usage errors.
+
+use std::ffi::OsString;
+use std::fmt::Display;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use clap::{Args, Parser, Subcommand};
+use sigv4_kit::{
+    AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings,
+};
+
+/// Exit status for bad input.
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// Sign raw HTTP/1.1 requests with AWS Signature Version 4.
+#[derive(Debug, Parser)]
+#[command(name = "sigv4", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the signed request.
+    Sign(RequestArgs),
+    /// Print the canonical request, a blank line, then the string to sign.
+    Canonical(RequestArgs),
+}
+
+/// What every signing subcommand takes: the request, the signing settings and the credentials.
+#[derive(Debug, Args)]
+struct RequestArgs {
+    /// The raw HTTP/1.1 request; standard input when absent or `-`.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    signing: SigningArgs,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// Scope, time and signing settings.
+#[derive(Debug, Args)]
+struct SigningArgs {
+    /// The region of the credential scope, for example us-east-1.
+    #[arg(long)]
+    region: String,
+    /// The service of the credential scope, for example s3.
+    #[arg(long)]
+    service: String,
+    /// The signing time, YYYYMMDDTHHMMSSZ [default: the request's X-Amz-Date header, else now].
+    #[arg(long, value_name = "YYYYMMDDTHHMMSSZ")]
+    time: Option<String>,
+    /// S3 rules: no path normalization, single URI encoding, signed x-amz-content-sha256.
+    #[arg(long)]
+    s3: bool,
+    /// Use UNSIGNED-PAYLOAD instead of the body hash (the default for --s3 --presign).
+    #[arg(long)]
+    unsigned_payload: bool,
+    /// Sign in the query string (a presigned URL) valid for SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    presign: Option<u64>,
+}
+
+/// Credentials; the environment supplies what the flags do not.
+#[derive(Debug, Args)]
+struct CredentialArgs {
+    /// The access key id [env: AWS_ACCESS_KEY_ID].
+    #[arg(long, value_name = "ID")]
+    access_key_id: Option<String>,
+    /// The secret access key [env: AWS_SECRET_ACCESS_KEY].
+    #[arg(long, value_name = "SECRET")]
+    secret_access_key: Option<String>,
+    /// The session token of temporary credentials [env: AWS_SESSION_TOKEN].
+    #[arg(long, value_name = "TOKEN")]
+    session_token: Option<String>,
+    /// Add the session token to the request after signing instead of signing it.
+    #[arg(long)]
+    omit_session_token: bool,
+}
+
+/// A failure reported to the user as one line.
+#[derive(Debug)]
+struct CliError(String);
+
+impl CliError {
+    fn new(context: impl Display, cause: impl Display) -> Self {
+        Self(format!("{context}: {cause}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with status 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_BAD_INPUT));
+        }
+    };
+    match run(&cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(message)) => {
+            let _ = writeln!(std::io::stderr().lock(), "sigv4: error: {}", one_line(&message));
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+/// Escapes line breaks and other control characters so that the message stays on one line.
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn run(command: &Command) -> Result<(), CliError> {
+    match command {
+        Command::Sign(args) => sign(args),
+        Command::Canonical(args) => canonical(args),
+    }
+}
+
+/// `sigv4 sign`: prints the signed request.
+fn sign(args: &RequestArgs) -> Result<(), CliError> {
+    let mut raw = read_request(args.file.as_deref())?;
+    let job = Job::new(args, &raw)?;
+    let output =
+        job.signer.sign_at(&raw.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
+    raw.apply(&output);
+    write_stdout(&raw.to_bytes())
+}
+
+/// `sigv4 canonical`: prints the canonical request and the string to sign.
+fn canonical(args: &RequestArgs) -> Result<(), CliError> {
+    let raw = read_request(args.file.as_deref())?;
+    let job = Job::new(args, &raw)?;
+    let explanation =
+        job.signer.explain_at(&raw.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
+    let text = format!("{}\n\n{}\n", explanation.canonical_request, explanation.string_to_sign);
+    write_stdout(text.as_bytes())
+}
+
+/// Everything needed to sign one request.
+struct Job {
+    signer: SigV4Signer,
+    payload: PayloadHash,
+    time: AmzDate,
+}
+
+impl Job {
+    fn new(args: &RequestArgs, raw: &RawRequest) -> Result<Self, CliError> {
+        let s = &args.signing;
+        let credentials = args.credentials.resolve()?;
+        let time = signing_time(s.time.as_deref(), raw)?;
+        let signer = SigV4Signer::new(credentials, s.region.as_str(), s.service.as_str())
+            .with_settings(settings(s, args.credentials.omit_session_token));
+        let payload = signer.payload_hash(raw.body());
+        Ok(Self { signer, payload, time })
+    }
+}
+
+/// The signer settings the flags ask for.
+fn settings(s: &SigningArgs, omit_session_token: bool) -> SigningSettings {
+    let mut settings = if s.s3 { SigningSettings::s3() } else { SigningSettings::default() };
+    // S3 presigned URLs do not sign the payload.
+    let unsigned = s.unsigned_payload || (s.s3 && s.presign.is_some());
+    settings = settings.with_payload(if unsigned { PayloadMode::Unsigned } else { PayloadMode::SignBody });
+    if let Some(seconds) = s.presign {
+        settings = settings.with_presign(seconds);
+    }
+    if omit_session_token {
+        settings = settings.with_session_token_mode(SessionTokenMode::AddedAfterSigning);
+    }
+    settings
+}
+
+/// `--time`, else the request's `X-Amz-Date` header, else now.
+fn signing_time(flag: Option<&str>, raw: &RawRequest) -> Result<AmzDate, CliError> {
+    if let Some(text) = flag {
+        return text.parse().map_err(|e| CliError::new(format_args!("invalid --time {text:?}"), e));
+    }
+    if let Some(text) = raw.header("x-amz-date") {
+        let text = text.trim();
+        return text.parse().map_err(|e| CliError::new(format_args!("invalid X-Amz-Date header {text:?}"), e));
+    }
+    AmzDate::from_system_time(SystemTime::now()).map_err(|e| CliError::new("cannot read the clock", e))
+}
+
+impl CredentialArgs {
+    /// The credentials from the flags, falling back to the environment.
+    fn resolve(&self) -> Result<Credentials, CliError> {
+        let access_key_id = flag_or_env(self.access_key_id.as_deref(), "AWS_ACCESS_KEY_ID")?
+            .ok_or_else(|| CliError("missing credentials: pass --access-key-id or set AWS_ACCESS_KEY_ID".to_owned()))?;
+        let secret = flag_or_env(self.secret_access_key.as_deref(), "AWS_SECRET_ACCESS_KEY")?.ok_or_else(|| {
+            CliError("missing credentials: pass --secret-access-key or set AWS_SECRET_ACCESS_KEY".to_owned())
+        })?;
+        let credentials = Credentials::new(access_key_id, secret);
+        Ok(match flag_or_env(self.session_token.as_deref(), "AWS_SESSION_TOKEN")? {
+            Some(token) => credentials.with_session_token(token),
+            None => credentials,
+        })
+    }
+}
+
+/// The flag's value, else the environment variable's; an empty variable counts as unset.
+fn flag_or_env(flag: Option<&str>, var: &str) -> Result<Option<String>, CliError> {
+    if let Some(value) = flag {
+        return Ok(Some(value.to_owned()));
+    }
+    match std::env::var_os(var) {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Ok(None),
+        Some(value) => OsString::into_string(value)
+            .map(Some)
+            .map_err(|_| CliError(format!("environment variable {var} is not valid UTF-8"))),
+    }
+}
+
+/// Reads and parses the request from `file`, or from stdin for `None` or `-`.
+fn read_request(file: Option<&Path>) -> Result<RawRequest, CliError> {
+    let mut bytes = Vec::new();
+    match file {
+        Some(path) if path != Path::new("-") => {
+            bytes = std::fs::read(path).map_err(|e| CliError::new(format_args!("cannot read {path:?}"), e))?;
+        }
+        _ => {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::new("cannot read standard input", e))?;
+        }
+    }
+    RawRequest::parse(&bytes).map_err(|e| CliError::new("cannot parse request", e))
+}
+
+/// Writes `bytes` to stdout and flushes.
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| CliError::new("cannot write standard output", e))
+}

@@ -5,8 +5,11 @@
 
 use super::Sink;
 
-/// Uppercase hex digits, as SigV4 requires in escapes.
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// The uppercase hex digit of a nibble (`n < 16`), as SigV4 requires in escapes.
+#[inline]
+const fn hex_digit(n: u8) -> u8 {
+    if n < 10 { b'0' + n } else { b'A' + (n - 10) }
+}
 
 /// Whether `b` is one of the RFC 3986 unreserved characters, which SigV4 never encodes.
 #[inline]
@@ -17,7 +20,7 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
 /// The three-byte escape `%XX` of `b`.
 #[inline]
 pub(crate) const fn escape(b: u8) -> [u8; 3] {
-    [b'%', HEX[(b >> 4) as usize], HEX[(b & 0x0f) as usize]]
+    [b'%', hex_digit(b >> 4), hex_digit(b & 0x0f)]
 }
 
 /// The value of one hex digit, if `b` is one.

@@ -6,6 +6,9 @@ use http::uri::PathAndQuery;
 use crate::error::SignError;
 use crate::signature::Signature;
 
+/// What [`SigningOutput::prepare`] builds: the new URI, if any, and the header values.
+pub(crate) type Prepared = (Option<http::Uri>, Vec<(HeaderName, HeaderValue)>);
+
 /// The result of signing: the signature and the headers or query parameters to add.
 ///
 /// [`Signer::sign`](super::Signer::sign) applies it already; it is returned so that callers can
@@ -96,7 +99,7 @@ impl SigningOutput {
     pub(crate) fn prepare(
         &self,
         uri: &http::Uri,
-    ) -> Result<(Option<http::Uri>, Vec<(HeaderName, HeaderValue)>), SignError> {
+    ) -> Result<Prepared, SignError> {
         let mut values = Vec::with_capacity(self.headers.len());
         for (name, value) in &self.headers {
             let mut v = HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeader {

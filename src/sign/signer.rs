@@ -322,7 +322,8 @@ impl SigV4Signer {
                 out.query.push(("X-Amz-Credential", credential_wire));
                 out.query.push(("X-Amz-Date", date.to_owned()));
                 out.query.push(("X-Amz-Expires", expires_text));
-                out.query.push(("X-Amz-SignedHeaders", out.signed_headers.clone()));
+                out.query
+                    .push(("X-Amz-SignedHeaders", utf8_percent_encode(&out.signed_headers, QUERY_VALUE).to_string()));
                 if let Some(t) = token_wire {
                     out.query.push(("X-Amz-Security-Token", t));
                 }
