@@ -22,6 +22,8 @@ pub struct Credentials {
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
     expiry: Option<SystemTime>,
+    /// SHA-256 of the secret: identifies it in the signing-key cache without keeping a copy.
+    secret_digest: [u8; 32],
 }
 
 impl Credentials {
@@ -32,11 +34,14 @@ impl Credentials {
     /// assert_eq!(c.access_key_id(), "AKIDEXAMPLE");
     /// ```
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        let secret_access_key = Zeroizing::new(secret_access_key.into());
+        let secret_digest = crate::canonical::sha256(secret_access_key.as_bytes());
         Self {
             access_key_id: access_key_id.into(),
-            secret_access_key: Zeroizing::new(secret_access_key.into()),
+            secret_access_key,
             session_token: None,
             expiry: None,
+            secret_digest,
         }
     }
 
@@ -82,6 +87,11 @@ impl Credentials {
     /// The session token, for temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref().map(String::as_str)
+    }
+
+    /// SHA-256 of the secret, which identifies it in the key cache.
+    pub(crate) fn secret_digest(&self) -> &[u8; 32] {
+        &self.secret_digest
     }
 
     /// When the credentials expire, if they do.

@@ -144,7 +144,7 @@ impl KeyCache {
     /// The key for `credentials` and `scope`, derived on a miss.
     pub fn get_or_derive(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> SigningKey {
         let secret = credentials.secret_access_key();
-        let secret_digest = crate::canonical::sha256(secret.as_bytes());
+        let secret_digest = *credentials.secret_digest();
         let matches = |k: &CacheKey| {
             k.secret_digest == secret_digest
                 && k.access_key_id == credentials.access_key_id()

@@ -15,6 +15,7 @@ use crate::key::KeyCache;
 use crate::payload::PayloadHash;
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
+use crate::signature::Signature;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::time::{AmzDate, Clock, SystemClock};
 
@@ -232,66 +233,28 @@ impl SigV4Signer {
 
         let payload_line = payload.as_str();
         let token = creds.session_token();
-        let sign_token = token.filter(|_| s.session_token == SessionTokenMode::Signed);
         let date = time.as_str();
-
-        // Headers the signer adds (header signing only). One already present must agree.
-        let mut extra: Vec<(&str, &str)> = Vec::with_capacity(3);
-        let mut add_date = false;
-        let mut add_token = false;
-        let mut add_content = false;
         check_existing(request, "x-amz-date", Some(date), "differs from the signing time")?;
-        if expires_in.is_none() {
-            add_date = request.header("x-amz-date").is_none();
-            if add_date {
-                extra.push((X_AMZ_DATE, date));
-            }
-            if s.content_sha256_header {
-                check_existing(request, X_AMZ_CONTENT_SHA256, Some(payload_line), "differs from the payload hash")?;
-                add_content = request.header(X_AMZ_CONTENT_SHA256).is_none();
-                if add_content {
-                    extra.push((X_AMZ_CONTENT_SHA256, payload_line));
-                }
-            }
-            if let Some(t) = token {
-                if s.session_token == SessionTokenMode::Signed {
-                    check_existing(request, "x-amz-security-token", Some(t), "differs from the session token")?;
-                } else {
-                    check_existing(
-                        request,
-                        "x-amz-security-token",
-                        None,
-                        "must not be set when the token is added after signing",
-                    )?;
-                }
-                add_token = request.header("x-amz-security-token").is_none();
-                if add_token && sign_token.is_some() {
-                    extra.push((X_AMZ_SECURITY_TOKEN, t));
-                }
-            }
-        }
+        let added = match expires_in {
+            None => HeaderAdditions::plan(request, s, date, payload_line, token)?,
+            Some(_) => HeaderAdditions::default(),
+        };
 
-        let mut canonical =
-            CanonicalRequest::with_additions(request, s.uri_mode, &s.excluded_headers, payload_line, &extra, &[])?;
+        let mut canonical = CanonicalRequest::with_additions(
+            request,
+            s.uri_mode,
+            &s.excluded_headers,
+            payload_line,
+            &added.signed,
+            &[],
+        )?;
         let signed_headers = canonical.signed_headers();
 
-        // Query parameters the signer adds (query signing only), already percent-encoded.
         let credential = format!("{}/{}", creds.access_key_id(), scope);
-        let credential_wire = utf8_percent_encode(&credential, QUERY_VALUE).to_string();
-        let token_wire = token.map(|t| utf8_percent_encode(t, QUERY_VALUE).to_string());
-        let expires_text = expires_in.map(|e| e.to_string()).unwrap_or_default();
-        if expires_in.is_some() {
-            let mut added = vec![
-                QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM },
-                QueryParam { key: "X-Amz-Credential", value: &credential_wire },
-                QueryParam { key: "X-Amz-Date", value: date },
-                QueryParam { key: "X-Amz-Expires", value: &expires_text },
-                QueryParam { key: "X-Amz-SignedHeaders", value: &signed_headers },
-            ];
-            if let (Some(t), Some(_)) = (token_wire.as_deref(), sign_token) {
-                added.push(QueryParam { key: "X-Amz-Security-Token", value: t });
-            }
-            canonical.add_query_params(&added, request.limits().max_query_params)?;
+        let presign = expires_in.map(|expires| PresignParams::new(&credential, date, expires, &signed_headers, token));
+        if let Some(p) = &presign {
+            let sign_token = s.session_token == SessionTokenMode::Signed;
+            canonical.add_query_params(&p.canonical(sign_token), request.limits().max_query_params)?;
         }
 
         let sts = StringToSign::new(time, scope, canonical.hash());
@@ -300,37 +263,119 @@ impl SigV4Signer {
         let signature = sts.sign(&key);
 
         let mut out = SigningOutput { signature, signed_headers, headers: Vec::new(), query: Vec::new() };
-        match expires_in {
+        match presign {
             None => {
-                if add_date {
-                    out.headers.push((X_AMZ_DATE, date.to_owned()));
-                }
-                if add_content {
-                    out.headers.push((X_AMZ_CONTENT_SHA256, payload_line.to_owned()));
-                }
-                if let (true, Some(t)) = (add_token, token) {
-                    out.headers.push((X_AMZ_SECURITY_TOKEN, t.to_owned()));
-                }
+                out.headers = added.sent;
                 let auth = format!(
                     "{ALGORITHM} Credential={credential}, SignedHeaders={}, Signature={signature}",
                     out.signed_headers
                 );
                 out.headers.push((AUTHORIZATION, auth));
             }
-            Some(_) => {
-                out.query.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
-                out.query.push(("X-Amz-Credential", credential_wire));
-                out.query.push(("X-Amz-Date", date.to_owned()));
-                out.query.push(("X-Amz-Expires", expires_text));
-                out.query
-                    .push(("X-Amz-SignedHeaders", utf8_percent_encode(&out.signed_headers, QUERY_VALUE).to_string()));
-                if let Some(t) = token_wire {
-                    out.query.push(("X-Amz-Security-Token", t));
-                }
-                out.query.push(("X-Amz-Signature", signature.to_string()));
-            }
+            Some(p) => out.query = p.into_sent(signature),
         }
         Ok(out)
+    }
+}
+
+/// The headers header signing adds: those that are signed, and all that are sent.
+#[derive(Default)]
+struct HeaderAdditions<'a> {
+    signed: Vec<(&'a str, &'a str)>,
+    sent: Vec<(&'static str, String)>,
+}
+
+impl<'a> HeaderAdditions<'a> {
+    /// Plans `X-Amz-Date`, `x-amz-content-sha256` and `X-Amz-Security-Token`. A header already
+    /// on the request is not added again, and must agree with what the signer would add.
+    fn plan(
+        request: &SignableRequest<'_>,
+        s: &SigningSettings,
+        date: &'a str,
+        payload_line: &'a str,
+        token: Option<&'a str>,
+    ) -> Result<Self, SignError> {
+        let mut add = Self::default();
+        if request.header("x-amz-date").is_none() {
+            add.push(X_AMZ_DATE, date, true);
+        }
+        if s.content_sha256_header {
+            check_existing(request, X_AMZ_CONTENT_SHA256, Some(payload_line), "differs from the payload hash")?;
+            if request.header(X_AMZ_CONTENT_SHA256).is_none() {
+                add.push(X_AMZ_CONTENT_SHA256, payload_line, true);
+            }
+        }
+        if let Some(t) = token {
+            let signed = s.session_token == SessionTokenMode::Signed;
+            if signed {
+                check_existing(request, "x-amz-security-token", Some(t), "differs from the session token")?;
+            } else {
+                let reason = "must not be set when the token is added after signing";
+                check_existing(request, "x-amz-security-token", None, reason)?;
+            }
+            if request.header("x-amz-security-token").is_none() {
+                add.push(X_AMZ_SECURITY_TOKEN, t, signed);
+            }
+        }
+        Ok(add)
+    }
+
+    fn push(&mut self, name: &'static str, value: &'a str, signed: bool) {
+        if signed {
+            self.signed.push((name, value));
+        }
+        self.sent.push((name, value.to_owned()));
+    }
+}
+
+/// The `X-Amz-*` query parameters of a presigned URL, percent-encoded.
+struct PresignParams<'a> {
+    credential: String,
+    date: &'a str,
+    expires: String,
+    signed_headers: String,
+    token: Option<String>,
+}
+
+impl<'a> PresignParams<'a> {
+    fn new(credential: &str, date: &'a str, expires: u64, signed_headers: &str, token: Option<&str>) -> Self {
+        Self {
+            credential: utf8_percent_encode(credential, QUERY_VALUE).to_string(),
+            date,
+            expires: expires.to_string(),
+            signed_headers: utf8_percent_encode(signed_headers, QUERY_VALUE).to_string(),
+            token: token.map(|t| utf8_percent_encode(t, QUERY_VALUE).to_string()),
+        }
+    }
+
+    /// The parameters that go into the canonical query.
+    fn canonical(&self, sign_token: bool) -> Vec<QueryParam<'_>> {
+        let mut v = vec![
+            QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM },
+            QueryParam { key: "X-Amz-Credential", value: &self.credential },
+            QueryParam { key: "X-Amz-Date", value: self.date },
+            QueryParam { key: "X-Amz-Expires", value: &self.expires },
+            QueryParam { key: "X-Amz-SignedHeaders", value: &self.signed_headers },
+        ];
+        if let (Some(t), true) = (&self.token, sign_token) {
+            v.push(QueryParam { key: "X-Amz-Security-Token", value: t });
+        }
+        v
+    }
+
+    /// The parameters appended to the URL, in the order AWS documents them.
+    fn into_sent(self, signature: Signature) -> Vec<(&'static str, String)> {
+        let mut v = Vec::with_capacity(7);
+        v.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
+        v.push(("X-Amz-Credential", self.credential));
+        v.push(("X-Amz-Date", self.date.to_owned()));
+        v.push(("X-Amz-Expires", self.expires));
+        v.push(("X-Amz-SignedHeaders", self.signed_headers));
+        if let Some(t) = self.token {
+            v.push(("X-Amz-Security-Token", t));
+        }
+        v.push(("X-Amz-Signature", signature.to_string()));
+        v
     }
 }
 
