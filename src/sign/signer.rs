@@ -152,6 +152,16 @@ impl SigV4Signer {
         &self.credentials
     }
 
+    /// The cache of derived signing keys.
+    ///
+    /// ```
+    /// let signer = sigv4_kit::SigV4Signer::new(sigv4_kit::Credentials::new("AKID", "s"), "us-east-1", "s3");
+    /// assert!(signer.key_cache().is_empty());
+    /// ```
+    pub fn key_cache(&self) -> &KeyCache {
+        &self.keys
+    }
+
     /// The current time from the clock.
     fn now(&self) -> Result<AmzDate, SignError> {
         AmzDate::from_system_time(self.clock.now()).map_err(|_| SignError::InvalidTime)
