@@ -23,6 +23,8 @@
 //!   header if it has one, else the current time.
 //! * `--s3`: S3 rules: no path normalization, single URI encoding, and a signed
 //!   `x-amz-content-sha256` header (header signing).
+//! * `--no-normalize`: only the S3 path rules (no normalization, single encoding).
+//! * `--content-sha256`: add a signed `x-amz-content-sha256` header (implied by `--s3`).
 //! * `--unsigned-payload`: `UNSIGNED-PAYLOAD` as the payload line. Without it the body is
 //!   hashed, except that `--s3 --presign` uses `UNSIGNED-PAYLOAD`, as S3 presigned URLs do.
 //! * `--presign SECONDS`: sign in the query string (a presigned URL) valid for `SECONDS`
@@ -59,7 +61,7 @@ use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand};
 use sigv4_kit::{
-    AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings,
+    AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings, UriMode,
 };
 
 /// Exit status for bad input.
@@ -109,6 +111,12 @@ struct SigningArgs {
     /// S3 rules: no path normalization, single URI encoding, signed x-amz-content-sha256.
     #[arg(long)]
     s3: bool,
+    /// Only the S3 path rules (no normalization, single encoding), without the rest of --s3.
+    #[arg(long)]
+    no_normalize: bool,
+    /// Add a signed x-amz-content-sha256 header holding the payload hash (implied by --s3).
+    #[arg(long)]
+    content_sha256: bool,
     /// Use UNSIGNED-PAYLOAD instead of the body hash (the default for --s3 --presign).
     #[arg(long)]
     unsigned_payload: bool,
@@ -224,6 +232,12 @@ impl Job {
 /// The signer settings the flags ask for.
 fn settings(s: &SigningArgs, omit_session_token: bool) -> SigningSettings {
     let mut settings = if s.s3 { SigningSettings::s3() } else { SigningSettings::default() };
+    if s.no_normalize {
+        settings = settings.with_uri_mode(UriMode::S3);
+    }
+    if s.content_sha256 {
+        settings = settings.with_content_sha256_header(true);
+    }
     // S3 presigned URLs do not sign the payload.
     let unsigned = s.unsigned_payload || (s.s3 && s.presign.is_some());
     settings = settings.with_payload(if unsigned { PayloadMode::Unsigned } else { PayloadMode::SignBody });

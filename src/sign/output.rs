@@ -96,10 +96,7 @@ impl SigningOutput {
     }
 
     /// Builds everything that can fail before the request is touched.
-    pub(crate) fn prepare(
-        &self,
-        uri: &http::Uri,
-    ) -> Result<Prepared, SignError> {
+    pub(crate) fn prepare(&self, uri: &http::Uri) -> Result<Prepared, SignError> {
         let mut values = Vec::with_capacity(self.headers.len());
         for (name, value) in &self.headers {
             let mut v = HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeader {

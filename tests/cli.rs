@@ -1,0 +1,464 @@
+#![cfg(feature = "cli")]
+//! End-to-end tests of the `sigv4` command-line tool: every case of the classic AWS test suite
+//! and of the aws-c-auth v4 suite, run through `sigv4 canonical` and `sigv4 sign`, plus the
+//! error paths. See `tests/vectors/README.md` for the vector formats.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use sigv4_kit::RawRequest;
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+/// The token of `get-vanilla-with-session-token` (README section 5).
+const VANILLA_TOKEN: &str = "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+/// How the request reaches the tool.
+enum Input<'a> {
+    /// As the `FILE` argument.
+    File(&'a Path),
+    /// On stdin, with no `FILE` argument.
+    Stdin(&'a [u8]),
+    /// On stdin, with `-` as the `FILE` argument.
+    Dash(&'a [u8]),
+}
+
+/// Runs `sigv4` with `args`, a clean `AWS_*` environment plus `env`, and `input`.
+fn run(args: &[&str], env: &[(&str, &str)], input: Input<'_>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigv4"));
+    cmd.args(args);
+    for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let stdin = match input {
+        Input::File(path) => {
+            cmd.arg(path).stdin(Stdio::null());
+            None
+        }
+        Input::Stdin(bytes) => Some(bytes),
+        Input::Dash(bytes) => {
+            cmd.arg("-");
+            Some(bytes)
+        }
+    };
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd.spawn().expect("spawn sigv4");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        pipe.write_all(bytes).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait for sigv4")
+}
+
+/// Runs `sigv4`, requires success, and returns stdout.
+fn run_ok(args: &[&str], input: Input<'_>, what: &str) -> Vec<u8> {
+    let out = run(args, &[], input);
+    assert!(
+        out.status.success(),
+        "{what}: sigv4 {args:?} failed with {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "{what}: unexpected stderr {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+fn read_text(path: &Path) -> String {
+    String::from_utf8(read(path)).unwrap_or_else(|e| panic!("{} is not UTF-8: {e}", path.display()))
+}
+
+fn parse(bytes: &[u8], what: &str) -> RawRequest {
+    RawRequest::parse(bytes)
+        .unwrap_or_else(|e| panic!("{what}: cannot parse {:?}: {e}", String::from_utf8_lossy(bytes)))
+}
+
+/// Headers as (lowercase name, trimmed value), in order.
+fn header_list(raw: &RawRequest) -> Vec<(String, String)> {
+    raw.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_owned())).collect()
+}
+
+/// The first value of header `name`, trimmed.
+fn header(raw: &RawRequest, name: &str, what: &str) -> String {
+    raw.header(name).unwrap_or_else(|| panic!("{what}: no {name} header in output")).trim().to_owned()
+}
+
+/// The `Signature=` part of an `Authorization` value.
+fn authz_signature(authz: &str) -> &str {
+    authz.rsplit_once("Signature=").map_or("", |(_, s)| s)
+}
+
+/// Query parameters of a request target, as raw `name=value` strings, sorted.
+fn query_set(target: &str) -> Vec<String> {
+    let mut set: Vec<String> =
+        target.split_once('?').map_or("", |(_, q)| q).split('&').filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    set.sort();
+    set
+}
+
+/// The raw value of query parameter `name` in `target`.
+fn query_param<'a>(target: &'a str, name: &str) -> Option<&'a str> {
+    target.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// Every `.req` file under `dir`, sorted.
+fn req_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).expect("read vector dir").map(|e| e.expect("dir entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            req_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "req") {
+            out.push(path);
+        }
+    }
+}
+
+/// The STS token of the classic `post-sts-token` cases, from its readme.
+fn sts_token(suite: &Path) -> String {
+    let readme = read_text(&suite.join("post-sts-token/readme.txt"));
+    readme
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("AQoD"))
+        .expect("token in post-sts-token/readme.txt")
+        .to_owned()
+}
+
+#[test]
+fn classic_suite() {
+    let suite = vectors().join("aws-sig-v4-test-suite");
+    let sts = sts_token(&suite);
+    let mut files = Vec::new();
+    req_files(&suite, &mut files);
+    assert_eq!(files.len(), 34, "the classic suite has 34 cases");
+
+    let mut ran = 0;
+    for req in &files {
+        let case = req.file_stem().and_then(|s| s.to_str()).expect("case name");
+        let mut args = vec!["--region", "us-east-1", "--service", "service", "--access-key-id", AKID];
+        args.extend(["--secret-access-key", SECRET]);
+        match case {
+            "post-sts-header-before" => args.extend(["--session-token", sts.as_str()]),
+            "post-sts-header-after" => args.extend(["--session-token", sts.as_str(), "--omit-session-token"]),
+            "get-vanilla-with-session-token" => args.extend(["--session-token", VANILLA_TOKEN]),
+            _ => {}
+        }
+        let expected = |ext: &str| read_text(&req.with_extension(ext));
+
+        // canonical: the canonical request, a blank line, the string to sign, a newline.
+        let mut canonical_args = vec!["canonical"];
+        canonical_args.extend(&args);
+        let stdout = run_ok(&canonical_args, Input::File(req), case);
+        let want = format!("{}\n\n{}\n", expected("creq"), expected("sts"));
+        assert_eq!(String::from_utf8_lossy(&stdout), want, "{case}: canonical");
+
+        // sign: the Authorization header and every header of the signed request.
+        let mut sign_args = vec!["sign"];
+        sign_args.extend(&args);
+        let stdout = run_ok(&sign_args, Input::File(req), case);
+        let signed = parse(&stdout, case);
+        let authz = expected("authz");
+        assert_eq!(header(&signed, "authorization", case), authz, "{case}: authorization");
+
+        let sreq = parse(expected("sreq").as_bytes(), case);
+        let mut want_headers = header_list(&sreq);
+        if case == "get-vanilla-with-session-token" {
+            // Known upstream error (tests/vectors/README.md section 5): this case's .sreq carries
+            // get-vanilla's signature (5fa00fa3...), not the one its .creq/.sts produce. The
+            // .authz (07ec1639...) is correct and agrees with aws-c-auth's
+            // v4/get-vanilla-with-session-token/header-signature.txt, so the expected
+            // Authorization header is taken from .authz; the rest of .sreq still applies.
+            let auth = want_headers.iter_mut().find(|(n, _)| n == "authorization").expect("sreq authorization");
+            assert_ne!(auth.1, authz, "the upstream .sreq was fixed; drop this special case");
+            auth.1.clone_from(&authz);
+        }
+        assert_eq!(header_list(&signed), want_headers, "{case}: signed headers");
+        assert_eq!(signed.method(), sreq.method(), "{case}: method");
+        assert_eq!(signed.target(), sreq.target(), "{case}: target");
+        assert_eq!(signed.body(), sreq.body(), "{case}: body");
+        ran += 1;
+    }
+    assert_eq!(ran, files.len());
+}
+
+/// The settings of one aws-c-auth case (`context.json`, README section 2.2).
+struct Context {
+    akid: String,
+    secret: String,
+    token: Option<String>,
+    expires: String,
+    normalize: bool,
+    region: String,
+    service: String,
+    sign_body: bool,
+    time: String,
+    omit_session_token: bool,
+}
+
+impl Context {
+    fn load(dir: &Path) -> Self {
+        let v: serde_json::Value = serde_json::from_str(&read_text(&dir.join("context.json"))).expect("context.json");
+        let text = |v: &serde_json::Value| v.as_str().expect("string in context.json").to_owned();
+        let creds = &v["credentials"];
+        Self {
+            akid: text(&creds["access_key_id"]),
+            secret: text(&creds["secret_access_key"]),
+            token: creds.get("token").map(text),
+            expires: v["expiration_in_seconds"].as_u64().expect("expiration_in_seconds").to_string(),
+            normalize: v["normalize"].as_bool().expect("normalize"),
+            region: text(&v["region"]),
+            service: text(&v["service"]),
+            sign_body: v["sign_body"].as_bool().expect("sign_body"),
+            // "2015-08-30T12:36:00Z" -> "20150830T123600Z"
+            time: text(&v["timestamp"]).replace(['-', ':'], ""),
+            omit_session_token: v.get("omit_session_token").and_then(serde_json::Value::as_bool).unwrap_or(false),
+        }
+    }
+
+    /// Scope, time and credential flags, common to both modes.
+    fn base_args(&self) -> Vec<&str> {
+        let mut args = vec!["--region", &self.region, "--service", &self.service, "--time", &self.time];
+        args.extend(["--access-key-id", &self.akid, "--secret-access-key", &self.secret]);
+        if let Some(token) = &self.token {
+            args.extend(["--session-token", token]);
+        }
+        if self.omit_session_token {
+            args.push("--omit-session-token");
+        }
+        if !self.normalize {
+            args.push("--no-normalize");
+        }
+        args
+    }
+}
+
+/// Expected canonical + string to sign for `mode` (`header` or `query`), as `canonical` prints.
+fn expected_explanation(dir: &Path, mode: &str) -> String {
+    let creq = read_text(&dir.join(format!("{mode}-canonical-request.txt"))).replace('\r', "");
+    let sts = read_text(&dir.join(format!("{mode}-string-to-sign.txt"))).replace('\r', "");
+    format!("{creq}\n\n{sts}\n")
+}
+
+/// Runs one aws-c-auth case in both modes.
+fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8]) {
+    // Header mode. `sign_body` adds and signs x-amz-content-sha256 holding the body hash.
+    let mut header_args = ctx.base_args();
+    if ctx.sign_body {
+        header_args.push("--content-sha256");
+    }
+    let what = format!("{case} (header)");
+    let stdout = run_ok(&[&["canonical"], header_args.as_slice()].concat(), Input::Stdin(request), &what);
+    assert_eq!(String::from_utf8_lossy(&stdout), expected_explanation(dir, "header"), "{what}: canonical");
+
+    let stdout = run_ok(&[&["sign"], header_args.as_slice()].concat(), Input::Stdin(request), &what);
+    let signed = parse(&stdout, &what);
+    let want_sig = read_text(&dir.join("header-signature.txt"));
+    assert_eq!(authz_signature(&header(&signed, "authorization", &what)), want_sig.trim(), "{what}: signature");
+    // aws-c-auth adds its headers in its own order (the token before X-Amz-Date in
+    // post-sts-header-after), so the headers are compared as a multiset.
+    let sreq = parse(read_text(&dir.join("header-signed-request.txt")).as_bytes(), &what);
+    let (mut got, mut want) = (header_list(&signed), header_list(&sreq));
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "{what}: signed headers");
+    assert_eq!(signed.target(), sreq.target(), "{what}: target");
+    assert_eq!(signed.body(), sreq.body(), "{what}: body");
+
+    // Query mode. Without --s3 the body is hashed, which is what `sign_body` asks for here
+    // (README 2.4: the payload line is still the body hash, with no x-amz-content-sha256).
+    let mut query_args = ctx.base_args();
+    query_args.extend(["--presign", &ctx.expires]);
+    let what = format!("{case} (query)");
+    let stdout = run_ok(&[&["canonical"], query_args.as_slice()].concat(), Input::Dash(request), &what);
+    assert_eq!(String::from_utf8_lossy(&stdout), expected_explanation(dir, "query"), "{what}: canonical");
+
+    let stdout = run_ok(&[&["sign"], query_args.as_slice()].concat(), Input::Dash(request), &what);
+    let signed = parse(&stdout, &what);
+    let want_sig = read_text(&dir.join("query-signature.txt"));
+    assert_eq!(query_param(signed.target(), "X-Amz-Signature"), Some(want_sig.trim()), "{what}: signature");
+    // The suite writes X-Amz-SignedHeaders before X-Amz-Expires (README 2.1): compare as a set.
+    let sreq = parse(read_text(&dir.join("query-signed-request.txt")).as_bytes(), &what);
+    assert_eq!(query_set(signed.target()), query_set(sreq.target()), "{what}: query parameters");
+    let path = |t: &str| t.split_once('?').map_or(t, |(p, _)| p).to_owned();
+    assert_eq!(path(signed.target()), path(sreq.target()), "{what}: path");
+    assert_eq!(header_list(&signed), header_list(&sreq), "{what}: headers");
+    assert_eq!(signed.body(), sreq.body(), "{what}: body");
+}
+
+#[test]
+fn aws_c_auth_v4_suite() {
+    let root = vectors().join("aws-c-auth/v4");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("read aws-c-auth/v4")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 38, "aws-c-auth/v4 has 38 cases");
+
+    let mut ran = 0;
+    for dir in &dirs {
+        let case = dir.file_name().and_then(|s| s.to_str()).expect("case name").to_owned();
+        let ctx = Context::load(dir);
+        let request = read(&dir.join("request.txt"));
+        c_auth_full(dir, &case, &ctx, &request);
+        ran += 1;
+    }
+    assert_eq!(ran, dirs.len(), "every aws-c-auth v4 case ran in both modes");
+}
+
+#[test]
+fn credentials_from_env_and_flag_wins() {
+    let req = vectors().join("aws-sig-v4-test-suite/get-vanilla/get-vanilla.req");
+    let want = read_text(&req.with_extension("authz"));
+    let base = ["sign", "--region", "us-east-1", "--service", "service"];
+
+    let out = run(&base, &[("AWS_ACCESS_KEY_ID", AKID), ("AWS_SECRET_ACCESS_KEY", SECRET)], Input::File(&req));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(header(&parse(&out.stdout, "env"), "authorization", "env"), want);
+
+    let args = [&base[..], &["--access-key-id", AKID, "--secret-access-key", SECRET]].concat();
+    let env = [("AWS_ACCESS_KEY_ID", "AKIDWRONG"), ("AWS_SECRET_ACCESS_KEY", "wrong"), ("AWS_SESSION_TOKEN", "tok")];
+    let out = run(&args, &env, Input::File(&req));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = parse(&out.stdout, "flags");
+    assert_eq!(header(&signed, "x-amz-security-token", "flags"), "tok", "the env token applies");
+    assert!(header(&signed, "authorization", "flags").starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+}
+
+#[test]
+fn sign_output_is_the_input_plus_signing_headers() {
+    // CRLF line endings and the body are kept byte for byte.
+    let input = b"POST /a HTTP/1.1\r\nHost:example.amazonaws.com\r\n\r\nbody\r\n";
+    let args = ["sign", "--region", "us-east-1", "--service", "service", "--time", "20150830T123600Z"];
+    let args = [&args[..], &["--access-key-id", AKID, "--secret-access-key", SECRET]].concat();
+    let out = run_ok(&args, Input::Stdin(input), "crlf");
+    let text = String::from_utf8(out).expect("utf-8 output");
+    assert!(text.starts_with("POST /a HTTP/1.1\r\nHost:example.amazonaws.com\r\nX-Amz-Date:20150830T123600Z\r\n"));
+    assert!(text.ends_with("\r\n\r\nbody\r\n"), "{text:?}");
+}
+
+/// Requires exit status 2, nothing on stdout and one `sigv4: error:` line on stderr.
+fn assert_error(out: &Output, what: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what}: status; stderr {stderr:?}");
+    assert!(out.stdout.is_empty(), "{what}: stdout {:?}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.starts_with("sigv4: error: "), "{what}: {stderr:?}");
+    assert!(stderr.ends_with('\n') && stderr.matches('\n').count() == 1, "{what}: not one line: {stderr:?}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr:?}");
+}
+
+#[test]
+fn error_paths() {
+    let req = vectors().join("aws-sig-v4-test-suite/get-vanilla/get-vanilla.req");
+    let scope = ["--region", "us-east-1", "--service", "service"];
+    let creds = ["--access-key-id", AKID, "--secret-access-key", SECRET];
+    let env = [("AWS_ACCESS_KEY_ID", AKID), ("AWS_SECRET_ACCESS_KEY", SECRET)];
+    for sub in ["sign", "canonical"] {
+        let with = |extra: &[&'static str]| [&[sub][..], &scope, extra].concat();
+
+        // Missing credentials: none at all, or only half of them.
+        assert_error(&run(&with(&[]), &[], Input::File(&req)), "no credentials");
+        assert_error(&run(&with(&["--access-key-id", AKID]), &[], Input::File(&req)), "no secret");
+        assert_error(&run(&with(&[]), &env[1..], Input::File(&req)), "no access key id");
+
+        // Garbage and unreadable input.
+        for garbage in
+            [&b""[..], b"garbage", b"\xff\xfe / HTTP/1.1\n", b"GET / HTTP/1.1\nNoColon\n", b"GET / HTTP/1.1\n x\n"]
+        {
+            assert_error(&run(&with(&creds), &[], Input::Stdin(garbage)), &format!("garbage {garbage:?}"));
+        }
+        let missing = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/no-such-file.req");
+        assert_error(&run(&with(&creds), &[], Input::File(&missing)), "unreadable file");
+        assert_error(&run(&with(&creds), &[], Input::File(&vectors())), "directory");
+
+        // Bad --time, and a bad X-Amz-Date header used as the default time.
+        for time in ["yesterday", "20150830T123600", "20151330T123600Z", "2015-08-30T12:36:00Z", "\n"] {
+            let args = [with(&creds), vec!["--time", time]].concat();
+            assert_error(&run(&args, &[], Input::File(&req)), &format!("--time {time:?}"));
+        }
+        let bad_date = b"GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:soon\n\n";
+        assert_error(&run(&with(&creds), &[], Input::Stdin(bad_date)), "bad X-Amz-Date header");
+
+        // Signing errors from the library.
+        assert_error(&run(&with(&[&creds[..], &["--presign", "0"]].concat()), &[], Input::File(&req)), "presign 0");
+        assert_error(
+            &run(&with(&[&creds[..], &["--presign", "604801"]].concat()), &[], Input::File(&req)),
+            "presign 604801",
+        );
+        let other_time = [&creds[..], &["--time", "20200101T000000Z"]].concat();
+        assert_error(&run(&with(&other_time), &[], Input::File(&req)), "--time disagrees with X-Amz-Date");
+        let signed = b"GET / HTTP/1.1\nHost:h\nAuthorization:AWS4-HMAC-SHA256 x\n\n";
+        assert_error(&run(&with(&creds), &[], Input::Stdin(signed)), "already signed");
+        let bad_region = [&[sub, "--region", "a/b", "--service", "service"][..], &creds].concat();
+        assert_error(&run(&bad_region, &[], Input::File(&req)), "bad region");
+        let bad_akid = [&[sub][..], &scope, &["--access-key-id", "AK ID", "--secret-access-key", "s"]].concat();
+        assert_error(&run(&bad_akid, &[], Input::File(&req)), "bad access key id");
+
+        // Usage errors are clap's: status 2.
+        let out = run(&[sub, "--region", "us-east-1"], &env, Input::File(&req));
+        assert_eq!(out.status.code(), Some(2), "missing --service");
+        let out = run(&with(&["--presign", "-1"]), &env, Input::File(&req));
+        assert_eq!(out.status.code(), Some(2), "negative --presign");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    let out = run(&["frobnicate"], &env, Input::Stdin(b""));
+    assert_eq!(out.status.code(), Some(2), "unknown subcommand");
+}
+
+#[test]
+fn s3_presign_uses_unsigned_payload() {
+    let path = vectors().join("s3-examples/presigned-url-get-object.json");
+    let v: serde_json::Value = serde_json::from_str(&read_text(&path)).expect("json");
+    let (input, expected) = (&v["input"], &v["expected"]);
+    let text = |v: &serde_json::Value| v.as_str().expect("string").to_owned();
+    let request = format!(
+        "{} {} HTTP/1.1\nHost:{}\n\n",
+        text(&input["method"]),
+        text(&input["path"]),
+        text(&input["headers"][0][1])
+    );
+    let expires = input["presign"]["expires_in_seconds"].as_u64().expect("expiry").to_string();
+    let (akid, secret) =
+        (text(&input["credentials"]["access_key_id"]), text(&input["credentials"]["secret_access_key"]));
+    let (region, service, time) = (text(&input["region"]), text(&input["service"]), text(&input["timestamp"]));
+    let args = [
+        "--region",
+        &region,
+        "--service",
+        &service,
+        "--time",
+        &time,
+        "--access-key-id",
+        &akid,
+        "--secret-access-key",
+        &secret,
+        "--s3",
+        "--presign",
+        &expires,
+    ];
+
+    let out = run_ok(&[&["canonical"], &args[..]].concat(), Input::Stdin(request.as_bytes()), "s3 presign");
+    let want = format!("{}\n\n{}\n", text(&expected["canonical_request"]), text(&expected["string_to_sign"]));
+    assert_eq!(String::from_utf8_lossy(&out), want);
+
+    let out = run_ok(&[&["sign"], &args[..]].concat(), Input::Stdin(request.as_bytes()), "s3 presign");
+    let signed = parse(&out, "s3 presign");
+    let want_target = format!("{}?{}", text(&input["path"]), text(&expected["presigned_query_string"]));
+    assert_eq!(signed.target(), want_target);
+    assert!(signed.header("x-amz-content-sha256").is_none(), "no content header in a presigned url");
+}
