@@ -31,9 +31,9 @@
 //! ```
 
 pub(crate) mod encode;
-pub(crate) mod headers;
-pub(crate) mod query;
-pub(crate) mod uri;
+pub mod headers;
+pub mod query;
+pub mod uri;
 
 use core::fmt;
 
