@@ -137,6 +137,7 @@ fn session_token_signed_or_added_after() {
     let out = signed.sign(&mut req).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.signed_headers(), "host;x-amz-date;x-amz-security-token");
     assert!(req.headers()["x-amz-security-token"].is_sensitive());
+    assert!(!format!("{out:?}").contains("tok/en"), "the token is redacted in Debug");
 
     let after = SigV4Signer::new(creds, "us-east-1", "service")
         .with_settings(SigningSettings::default().with_session_token_mode(SessionTokenMode::AddedAfterSigning))

@@ -13,7 +13,7 @@ pub(crate) type Prepared = (Option<http::Uri>, Vec<(HeaderName, HeaderValue)>);
 ///
 /// [`Signer::sign`](super::Signer::sign) applies it already; it is returned so that callers can
 /// log the signature or apply it to a request of their own type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
     pub(crate) signature: Signature,
     pub(crate) signed_headers: String,
@@ -123,6 +123,26 @@ impl SigningOutput {
             )
         };
         Ok((new_uri, values))
+    }
+}
+
+impl core::fmt::Debug for SigningOutput {
+    /// Shows everything but the session token, which is printed as `***`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let redact = |list: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
+            list.iter()
+                .map(|(k, v)| {
+                    let secret = k.eq_ignore_ascii_case("x-amz-security-token");
+                    (*k, if secret { "***".to_owned() } else { v.clone() })
+                })
+                .collect()
+        };
+        f.debug_struct("SigningOutput")
+            .field("signature", &self.signature)
+            .field("signed_headers", &self.signed_headers)
+            .field("headers", &redact(&self.headers))
+            .field("query", &redact(&self.query))
+            .finish()
     }
 }
 
