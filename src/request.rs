@@ -49,7 +49,14 @@ pub struct SignableRequest<'a> {
 
 impl<'a> SignableRequest<'a> {
     /// A request with `method` and `target` (path and optional `?query`, as sent on the wire).
+    /// An absolute-form target (`https://host/path?query`) is reduced to its path and query.
+    ///
+    /// ```
+    /// let r = sigv4_kit::SignableRequest::new("GET", "https://example.com/a?b=c");
+    /// assert_eq!((r.path(), r.query()), ("/a", "b=c"));
+    /// ```
     pub fn new(method: &'a str, target: &'a str) -> Self {
+        let target = strip_scheme_and_authority(target);
         let (path, query, has_query) = match target.split_once('?') {
             Some((p, q)) => (p, q, true),
             None => (target, "", false),
@@ -184,6 +191,9 @@ impl<'a> SignableRequest<'a> {
         if self.path.bytes().chain(self.query.bytes()).any(|b| b.is_ascii_control()) {
             return Err(SignError::InvalidTarget { reason: "control character in the request target" });
         }
+        if !self.path.is_empty() && !self.path.starts_with('/') {
+            return Err(SignError::InvalidTarget { reason: "the request target must be an absolute path" });
+        }
         if self.path.contains('#') || self.query.contains('#') {
             return Err(SignError::InvalidTarget { reason: "fragment in the request target" });
         }
@@ -207,6 +217,18 @@ impl<'a> SignableRequest<'a> {
             return Err(SignError::Limit { what: "header bytes", limit: l.max_header_bytes });
         }
         Ok(())
+    }
+}
+
+/// The path and query of an absolute-form target (`http://host/p?q` gives `/p?q`); other
+/// targets unchanged.
+fn strip_scheme_and_authority(target: &str) -> &str {
+    let rest = ["http://", "https://"]
+        .iter()
+        .find_map(|s| target.get(..s.len()).filter(|p| p.eq_ignore_ascii_case(s)).and_then(|_| target.get(s.len()..)));
+    match rest {
+        Some(rest) => rest.find(['/', '?']).and_then(|i| rest.get(i..)).unwrap_or(""),
+        None => target,
     }
 }
 

@@ -129,6 +129,86 @@ impl AmzDate {
     }
 }
 
+/// Month abbreviations of HTTP dates.
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// Weekday abbreviations of HTTP dates, Monday first.
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+impl AmzDate {
+    /// Parses a `Date` header as real clients send it: IMF-fixdate
+    /// (`Sun, 06 Nov 1994 08:49:37 GMT`) or the RFC 2822 form botocore writes
+    /// (`Sun, 17 May 2026 06:40:00 -0000`, any `+hhmm`/`-hhmm` offset). The weekday, when
+    /// present, must match the date. Anything else is an error, never a guess.
+    ///
+    /// # Errors
+    ///
+    /// [`TimeError`] saying which part is wrong.
+    ///
+    /// ```
+    /// use sigv4_kit::AmzDate;
+    /// assert_eq!(AmzDate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT")?.to_string(), "19941106T084937Z");
+    /// assert_eq!(AmzDate::parse_http_date("Sun, 17 May 2026 06:40:00 -0000")?.to_string(), "20260517T064000Z");
+    /// assert!(AmzDate::parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT").is_err());
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn parse_http_date(s: &str) -> Result<Self, TimeError> {
+        let err = |reason| TimeError { reason };
+        let mut parts = s.split_ascii_whitespace();
+        let mut first = parts.next().ok_or(err("empty date"))?;
+        let weekday = match first.strip_suffix(',') {
+            Some(w) => {
+                let idx = WEEKDAYS.iter().position(|d| *d == w).ok_or(err("unknown weekday"))?;
+                first = parts.next().ok_or(err("missing day"))?;
+                Some(idx)
+            }
+            None => None,
+        };
+        let day: u8 = (first.len() <= 2).then(|| first.parse().ok()).flatten().ok_or(err("invalid day"))?;
+        let month_name = parts.next().ok_or(err("missing month"))?;
+        let month = MONTHS.iter().position(|m| *m == month_name).ok_or(err("unknown month"))?;
+        let month = Month::try_from(u8::try_from(month + 1).map_err(|_| err("unknown month"))?)
+            .map_err(|_| err("unknown month"))?;
+        let year = parts.next().ok_or(err("missing year"))?;
+        let year: i32 = (year.len() == 4).then(|| digits(year.as_bytes())).flatten().ok_or(err("invalid year"))? as i32;
+        let clock = parts.next().ok_or(err("missing time of day"))?.as_bytes();
+        if clock.len() != 8 || clock.get(2) != Some(&b':') || clock.get(5) != Some(&b':') {
+            return Err(err("invalid time of day"));
+        }
+        let field = |r: core::ops::Range<usize>| clock.get(r).and_then(digits).ok_or(err("invalid time of day"));
+        let (h, m, sec) = (field(0..2)?, field(3..5)?, field(6..8)?);
+        let zone = parts.next().ok_or(err("missing zone"))?;
+        if parts.next().is_some() {
+            return Err(err("trailing text after the zone"));
+        }
+        let offset_secs: i64 = match zone {
+            "GMT" | "UT" | "UTC" => 0,
+            z => {
+                let b = z.as_bytes();
+                let sign = match b.first() {
+                    Some(b'+') => 1,
+                    Some(b'-') => -1,
+                    _ => return Err(err("unknown zone")),
+                };
+                let hhmm = b.get(1..).filter(|r| r.len() == 4).and_then(digits).ok_or(err("invalid zone offset"))?;
+                let (oh, om) = (hhmm / 100, hhmm % 100);
+                if om >= 60 {
+                    return Err(err("invalid zone offset"));
+                }
+                sign * i64::from(oh * 3600 + om * 60)
+            }
+        };
+        let date = Date::from_calendar_date(year, month, day).map_err(|_| err("day out of range"))?;
+        if let Some(w) = weekday {
+            if usize::from(date.weekday().number_days_from_monday()) != w {
+                return Err(err("weekday does not match the date"));
+            }
+        }
+        let time = Time::from_hms(h as u8, m as u8, sec as u8).map_err(|_| err("time of day out of range"))?;
+        let local = PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp();
+        Self::from_unix(local - offset_secs)
+    }
+}
+
 impl fmt::Display for AmzDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

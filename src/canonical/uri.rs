@@ -61,11 +61,11 @@ pub fn canonical_uri(path: &str, mode: UriMode) -> String {
 pub(crate) fn write_canonical_uri(sink: &mut impl Sink, path: &str, mode: UriMode) {
     match mode {
         UriMode::S3 => {
-            if path.is_empty() {
+            // The canonical URI is always absolute.
+            if !path.starts_with('/') {
                 sink.put(b"/");
-            } else {
-                write_wire_encoded(sink, path.as_bytes());
             }
+            write_wire_encoded(sink, path.as_bytes());
         }
         UriMode::Normalized => write_normalized(sink, path),
     }
@@ -124,7 +124,7 @@ fn is_normalized(path: &[u8]) -> bool {
 
 /// Writes the normalized, double-encoded path. This follows the rule botocore applies
 /// (RFC 3986 dot-segment removal, empty segments dropped, a trailing slash kept only when the
-/// input ends with one and something remains).
+/// input ends with one and something remains), and always starts with `/`.
 fn write_normalized(sink: &mut impl Sink, path: &str) {
     let bytes = path.as_bytes();
     if bytes.is_empty() {
@@ -145,9 +145,8 @@ fn write_normalized(sink: &mut impl Sink, path: &str) {
             other => kept.push(other),
         }
     }
-    if bytes.first() == Some(&b'/') {
-        sink.put(b"/");
-    }
+    // The canonical URI is always absolute, even for a relative input.
+    sink.put(b"/");
     for (i, seg) in kept.iter().enumerate() {
         if i > 0 {
             sink.put(b"/");
@@ -178,6 +177,9 @@ mod tests {
         assert_eq!(n("/a/b/"), "/a/b/");
         assert_eq!(n("/.."), "/");
         assert_eq!(n("/%2E/"), "/%252E/");
+        assert_eq!(n("foo"), "/foo");
+        assert_eq!(n("foo/"), "/foo/");
+        assert_eq!(canonical_uri("foo", UriMode::S3), "/foo");
     }
 
     #[test]
