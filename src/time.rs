@@ -198,10 +198,8 @@ impl AmzDate {
             }
         };
         let date = Date::from_calendar_date(year, month, day).map_err(|_| err("day out of range"))?;
-        if let Some(w) = weekday {
-            if usize::from(date.weekday().number_days_from_monday()) != w {
-                return Err(err("weekday does not match the date"));
-            }
+        if weekday.is_some_and(|w| usize::from(date.weekday().number_days_from_monday()) != w) {
+            return Err(err("weekday does not match the date"));
         }
         let time = Time::from_hms(h as u8, m as u8, sec as u8).map_err(|_| err("time of day out of range"))?;
         let local = PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp();
