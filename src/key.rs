@@ -143,11 +143,29 @@ impl KeyCache {
 
     /// The key for `credentials` and `scope`, derived on a miss.
     pub fn get_or_derive(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> SigningKey {
-        let secret = credentials.secret_access_key();
-        let secret_digest = *credentials.secret_digest();
+        self.lookup(credentials.access_key_id(), credentials.secret_access_key(), *credentials.secret_digest(), scope)
+    }
+
+    /// The key for an access key id and secret, derived on a miss.
+    pub(crate) fn get_or_derive_secret(
+        &self,
+        access_key_id: &str,
+        secret: &str,
+        scope: &CredentialScope<'_>,
+    ) -> SigningKey {
+        self.lookup(access_key_id, secret, crate::canonical::sha256(secret.as_bytes()), scope)
+    }
+
+    fn lookup(
+        &self,
+        access_key_id: &str,
+        secret: &str,
+        secret_digest: [u8; 32],
+        scope: &CredentialScope<'_>,
+    ) -> SigningKey {
         let matches = |k: &CacheKey| {
             k.secret_digest == secret_digest
-                && k.access_key_id == credentials.access_key_id()
+                && k.access_key_id == access_key_id
                 && k.date.as_slice() == scope.date().as_bytes()
                 && k.region == scope.region()
                 && k.service == scope.service()
@@ -164,7 +182,7 @@ impl KeyCache {
             *slot = b;
         }
         let entry = CacheKey {
-            access_key_id: credentials.access_key_id().to_owned(),
+            access_key_id: access_key_id.to_owned(),
             secret_digest,
             date,
             region: scope.region().to_owned(),

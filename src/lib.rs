@@ -15,6 +15,7 @@ pub mod sign;
 pub mod signature;
 pub mod string_to_sign;
 pub mod time;
+pub mod verify;
 
 pub use canonical::{
     CanonicalRequest, DEFAULT_EXCLUDED_HEADERS, ExcludedHeaders, UriMode, canonical_header_value,
@@ -34,3 +35,4 @@ pub use sign::{
 pub use signature::{Signature, SignatureParseError};
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use time::{AmzDate, Clock, FixedClock, SystemClock, TimeError};
+pub use verify::{CredentialProvider, Verified, Verifier, VerifierConfig, VerifyError};

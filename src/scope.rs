@@ -56,6 +56,11 @@ impl<'a> CredentialScope<'a> {
         Ok(Self { date: time, region, service })
     }
 
+    /// A scope from parts already validated by [`CredentialScope::new`].
+    pub(crate) fn unchecked(time: AmzDate, region: &'a str, service: &'a str) -> Self {
+        Self { date: time, region, service }
+    }
+
     /// The `YYYYMMDD` date.
     pub fn date(&self) -> &str {
         self.date.date_stamp()

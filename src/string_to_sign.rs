@@ -41,7 +41,8 @@ impl<'a> StringToSign<'a> {
         Self { time, scope, canonical_hash }
     }
 
-    fn write_to(&self, sink: &mut impl Sink) {
+    /// Streams the string to sign into `sink` (a MAC, or text).
+    pub(crate) fn write_to(&self, sink: &mut impl Sink) {
         sink.put(ALGORITHM.as_bytes());
         sink.put(b"\n");
         sink.put(self.time.as_str().as_bytes());

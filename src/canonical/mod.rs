@@ -99,6 +99,24 @@ impl Sink for FmtSink<'_, '_> {
     }
 }
 
+/// Which of a request's headers go into its canonical request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HeaderSelection<'s> {
+    /// Every header but these: what a signer signs.
+    Exclude(&'s ExcludedHeaders),
+    /// Exactly these names: what a verifier reads from `SignedHeaders`.
+    Only(&'s [&'s str]),
+}
+
+impl HeaderSelection<'_> {
+    fn includes(&self, name: &str) -> bool {
+        match self {
+            Self::Exclude(set) => !set.contains(name),
+            Self::Only(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        }
+    }
+}
+
 /// A canonical request, as borrowed and sorted pieces of a [`SignableRequest`].
 ///
 /// It displays as the exact text of the SigV4 specification and hashes without ever building
@@ -127,14 +145,17 @@ impl<'a> CanonicalRequest<'a> {
         excluded: &ExcludedHeaders,
         payload: &'a PayloadHash,
     ) -> Result<Self, SignError> {
-        Self::with_additions(request, uri_mode, excluded, payload.as_str(), &[], &[])
+        Self::build(request, uri_mode, HeaderSelection::Exclude(excluded), &[], payload.as_str(), &[], &[])
     }
 
-    /// The canonical request with headers and query parameters that the signer adds.
-    pub(crate) fn with_additions(
+    /// The canonical request of `request` with the headers `selection` picks, the query without
+    /// the parameters `skip_params` (a presigned URL's `X-Amz-Signature`), and the headers and
+    /// query parameters that a signer adds.
+    pub(crate) fn build(
         request: &'a SignableRequest<'a>,
         uri_mode: UriMode,
-        excluded: &ExcludedHeaders,
+        selection: HeaderSelection<'_>,
+        skip_params: &[&str],
         payload: &'a str,
         extra_headers: &[(&'a str, &'a str)],
         extra_params: &[QueryParam<'a>],
@@ -142,6 +163,9 @@ impl<'a> CanonicalRequest<'a> {
         let limits = request.limits();
         let mut query: Vec<QueryParam<'a>> = Vec::with_capacity(8 + extra_params.len());
         for p in query::params(request.query()).chain(extra_params.iter().copied()) {
+            if skip_params.contains(&p.key) {
+                continue;
+            }
             if query.len() >= limits.max_query_params {
                 return Err(SignError::Limit { what: "query parameters", limit: limits.max_query_params });
             }
@@ -153,7 +177,7 @@ impl<'a> CanonicalRequest<'a> {
         let mut headers: Vec<HeaderEntry<'a>> = Vec::with_capacity(given.len() + extra_headers.len() + 1);
         let all = given.iter().chain(extra_headers.iter());
         for (index, &(name, value)) in all.enumerate() {
-            if excluded.contains(name) {
+            if !selection.includes(name) {
                 continue;
             }
             headers.push(HeaderEntry { name, value, index });

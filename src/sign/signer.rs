@@ -7,8 +7,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::output::SigningOutput;
 use super::settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
-use crate::canonical::CanonicalRequest;
 use crate::canonical::query::{QueryParam, params};
+use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::credentials::Credentials;
 use crate::error::SignError;
 use crate::key::KeyCache;
@@ -250,14 +250,9 @@ impl SigV4Signer {
             Some(_) => HeaderAdditions::default(),
         };
 
-        let mut canonical = CanonicalRequest::with_additions(
-            request,
-            s.uri_mode,
-            &s.excluded_headers,
-            payload_line,
-            &added.signed,
-            &[],
-        )?;
+        let selection = HeaderSelection::Exclude(&s.excluded_headers);
+        let mut canonical =
+            CanonicalRequest::build(request, s.uri_mode, selection, &[], payload_line, &added.signed, &[])?;
         let signed_headers = canonical.signed_headers();
 
         let credential = format!("{}/{}", creds.access_key_id(), scope);

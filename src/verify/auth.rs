@@ -1,0 +1,229 @@
+//! Parsing what a signed request claims: the `Authorization` header or the presigned query.
+//!
+//! Parsing is strict on structure and lenient only on the spacing real clients use
+//! (`Credential=…, SignedHeaders=…, Signature=…` with or without spaces after the commas).
+
+use std::borrow::Cow;
+
+use percent_encoding::percent_decode_str;
+
+use super::error::{ErrorCode, VerifyError};
+use crate::canonical::query::params;
+use crate::request::SignableRequest;
+use crate::signature::Signature;
+use crate::string_to_sign::ALGORITHM;
+
+/// The SigV4a algorithm, recognized so that it is refused with `NotImplemented`.
+const ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256";
+
+/// How the request carries its signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Header,
+    Query { expires: u64 },
+}
+
+/// What a request claims about its signature, before anything is checked against a secret.
+#[derive(Debug)]
+pub(crate) struct Claim<'r> {
+    pub(crate) location: Location,
+    pub(crate) access_key_id: Cow<'r, str>,
+    pub(crate) date: Cow<'r, str>,
+    pub(crate) region: Cow<'r, str>,
+    pub(crate) service: Cow<'r, str>,
+    pub(crate) signed_headers: Cow<'r, str>,
+    pub(crate) signature: Signature,
+    /// The `X-Amz-Date` query parameter (query auth only).
+    pub(crate) query_date: Option<Cow<'r, str>>,
+    /// The `X-Amz-Security-Token` query parameter (query auth only).
+    pub(crate) query_token: Option<Cow<'r, str>>,
+}
+
+/// Query parameters that make a request presigned.
+const QUERY_AUTH_PARAMS: &[&str] = &["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"];
+
+/// Reads the claim of `request`: header auth or query auth, never both, never neither.
+pub(crate) fn claim<'r>(request: &SignableRequest<'r>, max_expiry: u64) -> Result<Claim<'r>, VerifyError> {
+    let mut auth_headers = request.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("authorization"));
+    let header = auth_headers.next().map(|(_, v)| *v);
+    if auth_headers.next().is_some() {
+        return Err(malformed_header("the request has more than one Authorization header"));
+    }
+    let has_query_auth = params(request.query()).any(|p| QUERY_AUTH_PARAMS.iter().any(|k| decoded_eq(p.key, k)));
+    match (header, has_query_auth) {
+        (Some(_), true) => Err(VerifyError::new(
+            ErrorCode::InvalidArgument,
+            "only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified",
+        )),
+        (Some(h), false) => parse_header(h),
+        (None, true) => parse_query(request.query(), max_expiry),
+        (None, false) => Err(VerifyError::new(ErrorCode::AccessDenied, "the request is not signed")),
+    }
+}
+
+/// Whether the percent-decoded `wire` equals `name`, ignoring ASCII case.
+fn decoded_eq(wire: &str, name: &str) -> bool {
+    percent_decode_str(wire).map(|b| b.to_ascii_lowercase()).eq(name.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+fn malformed_header(message: &'static str) -> VerifyError {
+    VerifyError::new(ErrorCode::AuthorizationHeaderMalformed, message)
+}
+
+fn malformed_query(message: &'static str) -> VerifyError {
+    VerifyError::new(ErrorCode::AuthorizationQueryParametersError, message)
+}
+
+/// Checks the algorithm name.
+fn check_algorithm(algorithm: &str, malformed: fn(&'static str) -> VerifyError) -> Result<(), VerifyError> {
+    match algorithm {
+        ALGORITHM => Ok(()),
+        ALGORITHM_V4A => Err(VerifyError::new(
+            ErrorCode::NotImplemented,
+            "the AWS4-ECDSA-P256-SHA256 (SigV4a) algorithm is not implemented",
+        )),
+        _ => Err(malformed("the algorithm is not AWS4-HMAC-SHA256")),
+    }
+}
+
+/// The credential `AKID/date/region/service/aws4_request`, split.
+struct CredentialParts<'a> {
+    access_key_id: &'a str,
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+}
+
+fn split_credential(credential: &str) -> Result<CredentialParts<'_>, &'static str> {
+    let mut it = credential.split('/');
+    let (Some(access_key_id), Some(date), Some(region), Some(service), Some(terminal), None) =
+        (it.next(), it.next(), it.next(), it.next(), it.next(), it.next())
+    else {
+        return Err("the credential must have the form <access key id>/<date>/<region>/<service>/aws4_request");
+    };
+    if access_key_id.is_empty() || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("the credential's access key id is empty or not alphanumeric");
+    }
+    if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("the credential's date is not YYYYMMDD");
+    }
+    if region.is_empty() || service.is_empty() {
+        return Err("the credential's region or service is empty");
+    }
+    if terminal != "aws4_request" {
+        return Err("the credential scope must end in aws4_request");
+    }
+    Ok(CredentialParts { access_key_id, date, region, service })
+}
+
+/// Checks `host;x-amz-date`-style lists: lowercase tokens, strictly ascending, so each name
+/// appears once.
+fn check_signed_headers(list: &str) -> Result<(), &'static str> {
+    let mut prev: Option<&str> = None;
+    for name in list.split(';') {
+        if name.is_empty() || !name.bytes().all(|b| crate::request::is_tchar(b) && !b.is_ascii_uppercase()) {
+            return Err("SignedHeaders must be lowercase header names separated by ';'");
+        }
+        if prev.is_some_and(|p| p >= name) {
+            return Err("SignedHeaders must be sorted and must not repeat a name");
+        }
+        prev = Some(name);
+    }
+    Ok(())
+}
+
+/// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
+    let value = value.trim_matches([' ', '\t']);
+    let (algorithm, rest) =
+        value.split_once(' ').ok_or(malformed_header("the Authorization header has no credential"))?;
+    check_algorithm(algorithm, malformed_header)?;
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for component in rest.split(',') {
+        let component = component.trim_matches([' ', '\t']);
+        let (key, v) =
+            component.split_once('=').ok_or(malformed_header("an Authorization component is not key=value"))?;
+        let slot = match key {
+            "Credential" => &mut credential,
+            "SignedHeaders" => &mut signed,
+            "Signature" => &mut signature,
+            _ => return Err(malformed_header("the Authorization header has an unknown component")),
+        };
+        if slot.replace(v).is_some() {
+            return Err(malformed_header("the Authorization header repeats a component"));
+        }
+    }
+    let credential = credential.ok_or(malformed_header("the Authorization header has no Credential"))?;
+    let signed = signed.ok_or(malformed_header("the Authorization header has no SignedHeaders"))?;
+    let signature = signature.ok_or(malformed_header("the Authorization header has no Signature"))?;
+    let parts = split_credential(credential).map_err(malformed_header)?;
+    check_signed_headers(signed).map_err(malformed_header)?;
+    let signature = signature.parse().map_err(|_| malformed_header("the signature is not 64 lowercase hex digits"))?;
+    Ok(Claim {
+        location: Location::Header,
+        access_key_id: Cow::Borrowed(parts.access_key_id),
+        date: Cow::Borrowed(parts.date),
+        region: Cow::Borrowed(parts.region),
+        service: Cow::Borrowed(parts.service),
+        signed_headers: Cow::Borrowed(signed),
+        signature,
+        query_date: None,
+        query_token: None,
+    })
+}
+
+/// The decoded value of a query component.
+fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
+    percent_decode_str(wire).decode_utf8().map_err(|_| malformed_query("a signing query parameter is not UTF-8"))
+}
+
+/// Parses the `X-Amz-*` parameters of a presigned URL.
+fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
+    const NAMES: [&str; 7] = [
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-Expires",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Signature",
+        "X-Amz-Security-Token",
+    ];
+    let mut found: [Option<Cow<'_, str>>; 7] = Default::default();
+    for p in params(query) {
+        let Some(i) = NAMES.iter().position(|n| decoded_eq(p.key, n)) else { continue };
+        let slot = found.get_mut(i).ok_or(malformed_query("internal"))?;
+        if slot.replace(decode(p.value)?).is_some() {
+            return Err(malformed_query("a signing query parameter is repeated"));
+        }
+    }
+    let [algorithm, credential, date, expires, signed, signature, token] = found;
+    let missing = "the presigned URL lacks one of X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature";
+    let (Some(algorithm), Some(credential), Some(date), Some(expires), Some(signed), Some(signature)) =
+        (algorithm, credential, date, expires, signed, signature)
+    else {
+        return Err(malformed_query(missing));
+    };
+    check_algorithm(&algorithm, malformed_query)?;
+    let expires: u64 = expires
+        .parse()
+        .ok()
+        .filter(|e| (1..=max_expiry).contains(e) && expires.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or(malformed_query(
+            "X-Amz-Expires must be a number of seconds from 1 to the maximum presign expiry (604800)",
+        ))?;
+    check_signed_headers(&signed).map_err(malformed_query)?;
+    let signature = signature.parse().map_err(|_| malformed_query("X-Amz-Signature is not 64 lowercase hex digits"))?;
+    let parts = split_credential(&credential).map_err(malformed_query)?;
+    let owned = |s: &str| Cow::Owned(s.to_owned());
+    Ok(Claim {
+        location: Location::Query { expires },
+        access_key_id: owned(parts.access_key_id),
+        date: owned(parts.date),
+        region: owned(parts.region),
+        service: owned(parts.service),
+        signed_headers: signed,
+        signature,
+        query_date: Some(date),
+        query_token: token,
+    })
+}

@@ -1,0 +1,46 @@
+//! Verification for gateways: who signed a request, and is the signature genuine, fresh and
+//! complete?
+//!
+//! ```
+//! use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
+//! use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer};
+//!
+//! let t: AmzDate = "20150830T123600Z".parse()?;
+//! // A client signs...
+//! let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api")
+//!     .with_clock(FixedClock::new(t));
+//! let mut request = http::Request::get("https://api.example.com/pets?limit=10").body(Vec::new())?;
+//! signer.sign(&mut request)?;
+//!
+//! // ...and the gateway verifies.
+//! let provider = MemoryProvider::new().with_key(
+//!     "AKIDEXAMPLE",
+//!     "secret",
+//!     Principal::new("123456789012", "arn:aws:iam::123456789012:user/alice", PrincipalKind::IamUser),
+//! );
+//! let verifier = Verifier::new(VerifierConfig::new(["execute-api"])).with_clock(FixedClock::new(t));
+//! let (parts, body) = request.into_parts();
+//! let pending = verifier.begin(&parts)?;
+//! let credential = provider.get(pending.access_key_id());
+//! let verified = pending.finish(credential, Some(sigv4_kit::sha256(&body)))?;
+//! assert_eq!(verified.principal.arn, "arn:aws:iam::123456789012:user/alice");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod auth;
+mod config;
+mod error;
+mod profile_file;
+mod provider;
+mod verified;
+mod verifier;
+
+pub use config::{Regions, VerifierConfig};
+pub use error::{DebugInfo, ErrorCode, VerifyError};
+pub use profile_file::parse_shared_credentials;
+pub use provider::{
+    CachingProvider, Credential, CredentialProvider, LookupRequest, MemoryProvider, Principal, PrincipalKind,
+    ProviderError,
+};
+pub use verified::{AuthMethod, PayloadCheck, PayloadState, Verified};
+pub use verifier::{PendingVerification, Verifier};

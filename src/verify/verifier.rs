@@ -1,0 +1,538 @@
+//! [`Verifier`]: checks a signed request, sans-IO first.
+//!
+//! [`Verifier::begin`] reads and checks everything that needs no secret and returns a
+//! [`PendingVerification`]; the caller looks up the credential (see
+//! [`PendingVerification::lookup`]) and resumes with [`PendingVerification::finish`]. The async
+//! [`Verifier::verify`] does both with a [`CredentialProvider`].
+
+use core::fmt;
+use std::sync::Arc;
+
+use hmac::Mac;
+use subtle::ConstantTimeEq;
+
+use super::auth::{Claim, Location, claim};
+use super::config::VerifierConfig;
+use super::error::{DebugInfo, ErrorCode, VerifyError};
+use super::provider::{Credential, CredentialProvider, LookupRequest};
+use super::verified::{AuthMethod, PayloadCheck, PayloadState, Verified};
+use crate::canonical::{CanonicalRequest, HeaderSelection, UriMode};
+use crate::error::SignError;
+use crate::key::KeyCache;
+use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
+use crate::request::SignableRequest;
+use crate::scope::CredentialScope;
+use crate::sign::SessionTokenMode;
+use crate::string_to_sign::StringToSign;
+use crate::time::{AmzDate, Clock, SystemClock};
+
+/// The SHA-256 of an empty body.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Verifies SigV4 requests; see the [module documentation](self).
+pub struct Verifier {
+    config: VerifierConfig,
+    clock: Arc<dyn Clock>,
+    keys: KeyCache,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// Where the payload line of the canonical request comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PayloadSource {
+    /// `x-amz-content-sha256` holds a hex digest: the body must match it.
+    Declared([u8; 32], String),
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+    /// A `STREAMING-*` literal.
+    Streaming(&'static str),
+    /// No declaration: the payload line is the hash of the body, which the caller supplies.
+    BodyHash,
+}
+
+/// A request whose claim has been checked, waiting for its credential.
+#[derive(Debug)]
+pub struct PendingVerification<'v, 'r> {
+    verifier: &'v Verifier,
+    request: SignableRequest<'r>,
+    claim: Claim<'r>,
+    time: AmzDate,
+    token: Option<&'r str>,
+    payload: PayloadSource,
+}
+
+impl Verifier {
+    /// A verifier with `config` and the system clock.
+    pub fn new(config: VerifierConfig) -> Self {
+        Self { config, clock: Arc::new(SystemClock), keys: KeyCache::new(1024) }
+    }
+
+    /// Replaces the clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &VerifierConfig {
+        &self.config
+    }
+
+    /// Checks everything about `parts` that needs no secret: the structure of the signature,
+    /// the scope, the time, the signed headers and the payload declaration.
+    ///
+    /// # Errors
+    ///
+    /// A [`VerifyError`] with the AWS code for the first rule the request breaks.
+    pub fn begin<'v, 'r>(
+        &'v self,
+        parts: &'r http::request::Parts,
+    ) -> Result<PendingVerification<'v, 'r>, VerifyError> {
+        let view = SignableRequest::from_parts(parts, self.config.limits).map_err(invalid)?;
+        self.begin_view(view)
+    }
+
+    /// [`Verifier::begin`] on a borrowed request view (a raw request, say).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Verifier::begin`].
+    pub fn begin_view<'v, 'r>(
+        &'v self,
+        request: SignableRequest<'r>,
+    ) -> Result<PendingVerification<'v, 'r>, VerifyError> {
+        let request = request.with_limits(self.config.limits);
+        request.validate().map_err(invalid)?;
+        let c = &self.config;
+        let claim = claim(&request, c.max_presign_expiry)?;
+        let malformed = match claim.location {
+            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
+            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
+        };
+        let (time, date_header) = self.request_time(&request, &claim)?;
+        if claim.date != time.date_stamp() {
+            return Err(VerifyError::new(malformed, "the credential date is not the same day as the request time"));
+        }
+        CredentialScope::new(time, &claim.region, &claim.service)
+            .map_err(|e| VerifyError::new(malformed, e.to_string()))?;
+        if !c.regions.allows(&claim.region) {
+            return Err(VerifyError::new(malformed, format!("the region '{}' is not accepted here", claim.region)));
+        }
+        if !c.services.iter().any(|s| *s == claim.service) {
+            return Err(VerifyError::new(malformed, format!("the service '{}' is not accepted here", claim.service)));
+        }
+        self.check_time(time, claim.location)?;
+        self.check_signed_headers(&request, &claim, date_header)?;
+        let token = match claim.location {
+            Location::Header => single_header(&request, "x-amz-security-token", malformed)?,
+            Location::Query { .. } => None,
+        };
+        let payload = self.payload_source(&request, &claim)?;
+        let token = match (&claim.query_token, token) {
+            (Some(_), Some(_)) => {
+                return Err(VerifyError::new(
+                    ErrorCode::InvalidArgument,
+                    "the session token is both a header and a query parameter",
+                ));
+            }
+            (_, t) => t,
+        };
+        Ok(PendingVerification { verifier: self, request, claim, time, token, payload })
+    }
+
+    /// The request time: `X-Amz-Date` (the query parameter for presigned URLs, else the
+    /// header), or else the `Date` header. Returns the time and the header name it came from.
+    fn request_time(
+        &self,
+        request: &SignableRequest<'_>,
+        claim: &Claim<'_>,
+    ) -> Result<(AmzDate, Option<&'static str>), VerifyError> {
+        let malformed = match claim.location {
+            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
+            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
+        };
+        if let Some(d) = &claim.query_date {
+            let t = d.parse().map_err(|_| VerifyError::new(malformed, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
+            return Ok((t, None));
+        }
+        if let Some(d) = single_header(request, "x-amz-date", malformed)? {
+            let t = d
+                .trim()
+                .parse()
+                .map_err(|_| VerifyError::new(ErrorCode::AccessDenied, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
+            return Ok((t, Some("x-amz-date")));
+        }
+        if let Some(d) = single_header(request, "date", malformed)? {
+            let t = AmzDate::parse_http_date(d.trim()).map_err(|e| {
+                VerifyError::new(ErrorCode::AccessDenied, format!("the Date header cannot be parsed: {}", e.reason))
+            })?;
+            return Ok((t, Some("date")));
+        }
+        Err(VerifyError::new(ErrorCode::AccessDenied, "AWS authentication requires a valid Date or x-amz-date header"))
+    }
+
+    /// Header auth: within ±skew. Presigned: from the date minus skew until date plus expiry.
+    fn check_time(&self, time: AmzDate, location: Location) -> Result<(), VerifyError> {
+        let now = AmzDate::from_system_time(self.clock.now())
+            .map_err(|_| VerifyError::new(ErrorCode::InternalError, "the verifier's clock is out of range"))?
+            .unix_timestamp();
+        let t = time.unix_timestamp();
+        let skew = i64::try_from(self.config.clock_skew.as_secs()).unwrap_or(i64::MAX);
+        match location {
+            Location::Header => {
+                if now.abs_diff(t) > skew.unsigned_abs() {
+                    return Err(VerifyError::new(
+                        ErrorCode::RequestTimeTooSkewed,
+                        "the difference between the request time and the current time is too large",
+                    ));
+                }
+            }
+            Location::Query { expires } => {
+                if now < t.saturating_sub(skew) {
+                    return Err(VerifyError::new(ErrorCode::AccessDenied, "Request is not valid yet"));
+                }
+                if now > t.saturating_add(i64::try_from(expires).unwrap_or(i64::MAX)) {
+                    return Err(VerifyError::new(ErrorCode::AccessDenied, "Request has expired"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every header in `SignedHeaders` is present, and every header that must be signed is.
+    fn check_signed_headers(
+        &self,
+        request: &SignableRequest<'_>,
+        claim: &Claim<'_>,
+        date_header: Option<&str>,
+    ) -> Result<(), VerifyError> {
+        let signed = |name: &str| claim.signed_headers.split(';').any(|s| s.eq_ignore_ascii_case(name));
+        let unsigned = |name: &str| {
+            VerifyError::new(
+                ErrorCode::AccessDenied,
+                format!("There were headers present in the request which were not signed: {name}"),
+            )
+        };
+        if !signed("host") {
+            return Err(unsigned("host"));
+        }
+        if let Some(d) = date_header.filter(|d| !signed(d)) {
+            return Err(unsigned(d));
+        }
+        for name in claim.signed_headers.split(';') {
+            if request.header(name).is_none() {
+                return Err(VerifyError::new(
+                    ErrorCode::AccessDenied,
+                    format!("the header '{name}' is listed in SignedHeaders but is not in the request"),
+                ));
+            }
+        }
+        let token_may_be_unsigned = self.config.session_token == SessionTokenMode::AddedAfterSigning;
+        let required = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            if token_may_be_unsigned && lower == "x-amz-security-token" {
+                return false;
+            }
+            lower.starts_with("x-amz-")
+                || lower == "content-md5"
+                || lower == "content-type"
+                || self.config.required_signed_headers.iter().any(|r| r.eq_ignore_ascii_case(name))
+        };
+        for (name, _) in request.headers() {
+            if name.eq_ignore_ascii_case("authorization") {
+                continue;
+            }
+            if required(name) && !signed(name) {
+                return Err(unsigned(&name.to_ascii_lowercase()));
+            }
+        }
+        if self.config.uri_mode == UriMode::S3
+            && claim.location == Location::Header
+            && request.header("x-amz-content-sha256").is_none()
+        {
+            return Err(VerifyError::new(
+                ErrorCode::MissingSecurityHeader,
+                "the request is missing the x-amz-content-sha256 header",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the payload declaration.
+    fn payload_source(&self, request: &SignableRequest<'_>, claim: &Claim<'_>) -> Result<PayloadSource, VerifyError> {
+        let malformed = match claim.location {
+            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
+            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
+        };
+        let declared = single_header(request, "x-amz-content-sha256", malformed)?;
+        let source = match declared.map(str::trim) {
+            Some(UNSIGNED_PAYLOAD) => PayloadSource::Unsigned,
+            Some(v) if v.starts_with("STREAMING-") => match PayloadHash::precomputed(v) {
+                Ok(h) => PayloadSource::Streaming(streaming_literal(h.as_str())),
+                Err(_) => {
+                    return Err(VerifyError::new(
+                        ErrorCode::InvalidArgument,
+                        "x-amz-content-sha256 names an unknown streaming mode",
+                    ));
+                }
+            },
+            Some(v) => {
+                let mut digest = [0u8; 32];
+                if v.len() != 64
+                    || v.bytes().any(|b| b.is_ascii_uppercase())
+                    || hex::decode_to_slice(v, &mut digest).is_err()
+                {
+                    return Err(VerifyError::new(
+                        ErrorCode::InvalidArgument,
+                        "x-amz-content-sha256 does not contain a valid SHA-256",
+                    ));
+                }
+                if v == EMPTY_SHA256 && content_length(request) > 0 {
+                    return Err(VerifyError::new(
+                        ErrorCode::XAmzContentSHA256Mismatch,
+                        "x-amz-content-sha256 is the hash of an empty body, but the body is not empty",
+                    ));
+                }
+                PayloadSource::Declared(digest, v.to_owned())
+            }
+            None if self.config.uri_mode == UriMode::S3 && matches!(claim.location, Location::Query { .. }) => {
+                PayloadSource::Unsigned
+            }
+            None => PayloadSource::BodyHash,
+        };
+        if source == PayloadSource::Unsigned && !self.config.allow_unsigned_payload {
+            return Err(VerifyError::new(ErrorCode::AccessDenied, "UNSIGNED-PAYLOAD is not accepted here"));
+        }
+        Ok(source)
+    }
+
+    /// Verifies `parts` with a credential from `provider`. `body_hash` is the SHA-256 of the
+    /// whole body when the caller has it; without it, a request that does not declare
+    /// `x-amz-content-sha256` (every non-S3 service) cannot be verified.
+    ///
+    /// # Errors
+    ///
+    /// A [`VerifyError`] with the AWS code for the first rule the request breaks.
+    pub async fn verify<P: CredentialProvider>(
+        &self,
+        parts: &http::request::Parts,
+        body_hash: Option<[u8; 32]>,
+        provider: &P,
+    ) -> Result<Verified, VerifyError> {
+        let pending = self.begin(parts)?;
+        let credential = provider.lookup(&pending.lookup()).await.map_err(VerifyError::provider_boxed)?;
+        pending.finish(credential, body_hash)
+    }
+
+    /// Verifies a request together with its whole body: the body is hashed, so the payload is
+    /// fully checked ([`PayloadState::Checked`]) or unsigned.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Verifier::verify`], and `XAmzContentSHA256Mismatch` when the body differs from
+    /// the declared hash.
+    pub async fn verify_with_body<B: AsRef<[u8]>, P: CredentialProvider>(
+        &self,
+        request: &http::Request<B>,
+        provider: &P,
+    ) -> Result<Verified, VerifyError> {
+        let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), self.config.limits)
+            .map_err(invalid)?;
+        let pending = self.begin_view(view)?;
+        let credential = provider.lookup(&pending.lookup()).await.map_err(VerifyError::provider_boxed)?;
+        let body = request.body().as_ref();
+        pending.finish(credential, Some(crate::canonical::sha256(body)))
+    }
+}
+
+/// The `'static` spelling of a streaming literal.
+fn streaming_literal(s: &str) -> &'static str {
+    const ALL: [&str; 5] = [
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    ];
+    ALL.iter().find(|l| **l == s).copied().unwrap_or("STREAMING")
+}
+
+/// The `Content-Length` header, or 0.
+fn content_length(request: &SignableRequest<'_>) -> u64 {
+    request.header("content-length").and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
+/// The value of header `name`, which must not be repeated.
+fn single_header<'r>(
+    request: &SignableRequest<'r>,
+    name: &str,
+    malformed: ErrorCode,
+) -> Result<Option<&'r str>, VerifyError> {
+    let mut values = request.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(VerifyError::new(malformed, format!("the request repeats the {name} header")));
+    }
+    Ok(first)
+}
+
+/// A request that cannot even be read (bad header value, too large).
+fn invalid(e: SignError) -> VerifyError {
+    VerifyError::new(ErrorCode::InvalidArgument, e.to_string())
+}
+
+impl<'v, 'r> PendingVerification<'v, 'r> {
+    /// What to ask the credential provider.
+    pub fn lookup(&self) -> LookupRequest<'_> {
+        LookupRequest { access_key_id: &self.claim.access_key_id, scope: self.scope(), session_token: self.token() }
+    }
+
+    /// The access key id the request names.
+    pub fn access_key_id(&self) -> &str {
+        &self.claim.access_key_id
+    }
+
+    /// Whether [`PendingVerification::finish`] needs the body hash: the request does not declare
+    /// `x-amz-content-sha256`, so the payload line is the hash of the body.
+    pub fn needs_body_hash(&self) -> bool {
+        self.payload == PayloadSource::BodyHash
+    }
+
+    fn token(&self) -> Option<&str> {
+        self.claim.query_token.as_deref().or(self.token)
+    }
+
+    fn scope(&self) -> CredentialScope<'_> {
+        // `begin` validated the region and service with `CredentialScope::new`.
+        CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service)
+    }
+
+    /// Finishes verification with the credential the provider returned (`None`: no such key)
+    /// and, when the request does not declare `x-amz-content-sha256`, the SHA-256 of the body.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidAccessKeyId`, `InvalidToken`, `ExpiredToken`, `SignatureDoesNotMatch` or
+    /// `XAmzContentSHA256Mismatch`.
+    pub fn finish(self, credential: Option<Credential>, body_hash: Option<[u8; 32]>) -> Result<Verified, VerifyError> {
+        let v = self.verifier;
+        let credential = credential.ok_or_else(|| {
+            VerifyError::new(
+                ErrorCode::InvalidAccessKeyId,
+                "the AWS access key id you provided does not exist in our records",
+            )
+        })?;
+        self.check_token(&credential)?;
+        if credential.principal().expiry.is_some_and(|expiry| expiry <= v.clock.now()) {
+            return Err(VerifyError::new(ErrorCode::ExpiredToken, "the provided token has expired"));
+        }
+        let body_hex;
+        let payload_line: &str = match &self.payload {
+            PayloadSource::Declared(_, text) => text,
+            PayloadSource::Unsigned => UNSIGNED_PAYLOAD,
+            PayloadSource::Streaming(lit) => lit,
+            PayloadSource::BodyHash => {
+                let digest = body_hash.ok_or_else(|| {
+                    VerifyError::new(
+                        ErrorCode::InternalError,
+                        "the request does not declare x-amz-content-sha256, so its body hash is needed to verify it",
+                    )
+                })?;
+                body_hex = hex::encode(digest);
+                &body_hex
+            }
+        };
+        let names: Vec<&str> = self.claim.signed_headers.split(';').collect();
+        let skip: &[&str] = match (self.claim.location, v.config.session_token) {
+            (Location::Header, _) => &[],
+            (Location::Query { .. }, SessionTokenMode::AddedAfterSigning) => {
+                &["X-Amz-Signature", "X-Amz-Security-Token"]
+            }
+            (Location::Query { .. }, _) => &["X-Amz-Signature"],
+        };
+        let canonical = CanonicalRequest::build(
+            &self.request,
+            v.config.uri_mode,
+            HeaderSelection::Only(&names),
+            skip,
+            payload_line,
+            &[],
+            &[],
+        )
+        .map_err(invalid)?;
+        let scope = self.scope();
+        let sts = StringToSign::new(self.time, scope, canonical.hash());
+        let key = credential.signing_key(&self.claim.access_key_id, &scope, Some(&v.keys));
+        let mut mac = key.mac();
+        sts.write_to(&mut mac);
+        if mac.verify_slice(self.claim.signature.as_bytes()).is_err() {
+            let mut err = VerifyError::new(
+                ErrorCode::SignatureDoesNotMatch,
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+            );
+            if v.config.expose_debug {
+                err = err.with_debug(DebugInfo {
+                    canonical_request: canonical.to_string(),
+                    string_to_sign: sts.to_string(),
+                    signature_provided: self.claim.signature.to_string(),
+                    access_key_id: self.claim.access_key_id.to_string(),
+                });
+            }
+            return Err(err);
+        }
+        let payload = match self.payload {
+            PayloadSource::Declared(expected, _) => match body_hash {
+                Some(got) if bool::from(got.ct_eq(&expected)) => PayloadState::Checked,
+                Some(_) => {
+                    return Err(VerifyError::new(
+                        ErrorCode::XAmzContentSHA256Mismatch,
+                        "the provided 'x-amz-content-sha256' header does not match what was computed",
+                    ));
+                }
+                None => PayloadState::Pending(PayloadCheck::new(expected)),
+            },
+            PayloadSource::Unsigned => PayloadState::Unsigned,
+            PayloadSource::Streaming(lit) => PayloadState::Streaming(lit),
+            PayloadSource::BodyHash => PayloadState::Checked,
+        };
+        Ok(Verified {
+            principal: credential.into_principal(),
+            access_key_id: self.claim.access_key_id.to_string(),
+            date: self.claim.date.to_string(),
+            region: self.claim.region.to_string(),
+            service: self.claim.service.to_string(),
+            signed_headers: names.iter().map(|n| (*n).to_owned()).collect(),
+            time: self.time,
+            auth: match self.claim.location {
+                Location::Header => AuthMethod::Header,
+                Location::Query { expires } => AuthMethod::PresignedQuery { expires_in: expires },
+            },
+            payload,
+        })
+    }
+
+    /// A temporary credential requires its token; a long-term key rejects any token.
+    fn check_token(&self, credential: &Credential) -> Result<(), VerifyError> {
+        match (credential.principal().session_token(), self.token()) {
+            (Some(want), Some(got)) if bool::from(want.as_bytes().ct_eq(got.as_bytes())) => Ok(()),
+            (Some(_), Some(_)) => {
+                Err(VerifyError::new(ErrorCode::InvalidToken, "the provided token is malformed or otherwise invalid"))
+            }
+            (Some(_), None) => Err(VerifyError::new(
+                ErrorCode::InvalidToken,
+                "the credential is temporary and the request carries no session token",
+            )),
+            (None, Some(_)) => Err(VerifyError::new(
+                ErrorCode::InvalidToken,
+                "the request carries a session token, but the credential is not temporary",
+            )),
+            (None, None) => Ok(()),
+        }
+    }
+}
