@@ -9,6 +9,7 @@
 //! ```text
 //! sigv4 sign [FILE] --region REGION --service SERVICE [OPTIONS]
 //! sigv4 canonical [FILE] --region REGION --service SERVICE [OPTIONS]
+//! sigv4 verify --credentials INI [--time T] [--region R] [--service S] [--s3] [--explain] [FILE]
 //! ```
 //!
 //! * `sign` prints the signed request, byte for byte: the input with the signing headers added
@@ -48,7 +49,17 @@
 //!
 //! ```
 //!
-//! Exit status: 0 on success; 2 on bad input (unreadable file, unparsable request, missing
+//! `verify` checks a signed request (with its body) against the keys of a shared-credentials
+//! file (`[profile]` sections with `aws_access_key_id`, `aws_secret_access_key` and, for
+//! temporary credentials, `aws_session_token`). On success it prints the verified identity as
+//! JSON and exits 0; on rejection it prints `{"code": …, "status": …, "message": …}` and exits
+//! with status 1. `--explain` adds the canonical request and string to sign the verifier computed when the
+//! signature does not match. `--region` and `--service` restrict what is accepted; without
+//! `--service`, the service the request names is accepted. `--time` sets the verifier's clock.
+//! `--no-normalize`, `--omit-session-token` and `--allow-unsigned-payload` mirror the signing
+//! flags.
+//!
+//! Exit status: 0 on success; 1 when `verify` rejects the request; 2 on bad input (unreadable file, unparsable request, missing
 //! credentials, bad `--time`, a signing error), with one line `sigv4: error: <message>` on
 //! standard error, and 2 for command-line usage errors.
 
@@ -60,6 +71,9 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand};
+
+#[path = "sigv4/verify.rs"]
+mod verify;
 use sigv4_kit::{
     AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings, UriMode,
 };
@@ -82,6 +96,44 @@ enum Command {
     Sign(RequestArgs),
     /// Print the canonical request, a blank line, then the string to sign.
     Canonical(RequestArgs),
+    /// Verify a signed request; print the result as JSON (exit 1 when rejected).
+    Verify(VerifyArgs),
+}
+
+/// What `verify` takes.
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The signed raw HTTP/1.1 request with its body; standard input when absent or `-`.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// The shared-credentials (INI) file holding the keys to verify against.
+    #[arg(long, value_name = "INI")]
+    credentials: PathBuf,
+    /// The verifier's current time, YYYYMMDDTHHMMSSZ [default: now].
+    #[arg(long, value_name = "YYYYMMDDTHHMMSSZ")]
+    time: Option<String>,
+    /// The only region accepted [default: any].
+    #[arg(long)]
+    region: Option<String>,
+    /// The only service accepted [default: the one the request names].
+    #[arg(long)]
+    service: Option<String>,
+    /// S3 rules: no path normalization, single encoding, x-amz-content-sha256 required,
+    /// UNSIGNED-PAYLOAD accepted.
+    #[arg(long)]
+    s3: bool,
+    /// Only the S3 path rules (no normalization, single encoding).
+    #[arg(long)]
+    no_normalize: bool,
+    /// Accept UNSIGNED-PAYLOAD (implied by --s3).
+    #[arg(long)]
+    allow_unsigned_payload: bool,
+    /// Accept a session token added after signing.
+    #[arg(long)]
+    omit_session_token: bool,
+    /// On a signature mismatch, include the canonical request and string to sign.
+    #[arg(long)]
+    explain: bool,
 }
 
 /// What every signing subcommand takes: the request, the signing settings and the credentials.
@@ -152,6 +204,9 @@ impl CliError {
     }
 }
 
+/// Exit status when `verify` rejects the request.
+const EXIT_REJECTED: u8 = 1;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -162,7 +217,8 @@ fn main() -> ExitCode {
         }
     };
     match run(&cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Rejected) => ExitCode::from(EXIT_REJECTED),
         Err(CliError(message)) => {
             let _ = writeln!(std::io::stderr().lock(), "sigv4: error: {}", one_line(&message));
             ExitCode::from(EXIT_BAD_INPUT)
@@ -183,10 +239,17 @@ fn one_line(message: &str) -> String {
     out
 }
 
-fn run(command: &Command) -> Result<(), CliError> {
+/// How a command ended, when it did not fail on bad input.
+enum Outcome {
+    Done,
+    Rejected,
+}
+
+fn run(command: &Command) -> Result<Outcome, CliError> {
     match command {
-        Command::Sign(args) => sign(args),
-        Command::Canonical(args) => canonical(args),
+        Command::Sign(args) => sign(args).map(|()| Outcome::Done),
+        Command::Canonical(args) => canonical(args).map(|()| Outcome::Done),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

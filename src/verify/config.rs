@@ -64,6 +64,11 @@ pub struct VerifierConfig {
     pub services: Vec<String>,
     /// How the path is canonicalized (default normalized; S3 for S3 gateways).
     pub uri_mode: UriMode,
+    /// S3's payload rules (default off; on with [`VerifierConfig::with_s3_rules`]): a
+    /// header-signed request must carry a signed `x-amz-content-sha256`, and a presigned URL
+    /// without one signs `UNSIGNED-PAYLOAD`. Off, the payload line of a request without
+    /// `x-amz-content-sha256` is the hash of its body.
+    pub s3_payload_rules: bool,
     /// Whether `UNSIGNED-PAYLOAD` is accepted (default no; yes with [`VerifierConfig::with_s3_rules`]).
     pub allow_unsigned_payload: bool,
     /// Headers that must be signed when present, besides the built-in ones (`host`, the date
@@ -95,6 +100,7 @@ impl VerifierConfig {
             regions: Regions::Any,
             services: services.into_iter().map(Into::into).collect(),
             uri_mode: UriMode::Normalized,
+            s3_payload_rules: false,
             allow_unsigned_payload: false,
             required_signed_headers: Vec::new(),
             session_token: SessionTokenMode::Signed,
@@ -108,6 +114,7 @@ impl VerifierConfig {
     #[must_use]
     pub fn with_s3_rules(mut self) -> Self {
         self.uri_mode = UriMode::S3;
+        self.s3_payload_rules = true;
         self.allow_unsigned_payload = true;
         self
     }
@@ -137,6 +144,13 @@ impl VerifierConfig {
     #[must_use]
     pub fn with_uri_mode(mut self, mode: UriMode) -> Self {
         self.uri_mode = mode;
+        self
+    }
+
+    /// Sets whether S3's payload rules apply.
+    #[must_use]
+    pub fn with_s3_payload_rules(mut self, on: bool) -> Self {
+        self.s3_payload_rules = on;
         self
     }
 

@@ -16,7 +16,7 @@ use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
 use super::verified::{AuthMethod, PayloadCheck, PayloadState, Verified};
-use crate::canonical::{CanonicalRequest, HeaderSelection, UriMode};
+use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::error::SignError;
 use crate::key::KeyCache;
 use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
@@ -252,7 +252,7 @@ impl Verifier {
                 return Err(unsigned(&name.to_ascii_lowercase()));
             }
         }
-        if self.config.uri_mode == UriMode::S3
+        if self.config.s3_payload_rules
             && claim.location == Location::Header
             && request.header("x-amz-content-sha256").is_none()
         {
@@ -301,7 +301,7 @@ impl Verifier {
                 }
                 PayloadSource::Declared(digest, v.to_owned())
             }
-            None if self.config.uri_mode == UriMode::S3 && matches!(claim.location, Location::Query { .. }) => {
+            None if self.config.s3_payload_rules && matches!(claim.location, Location::Query { .. }) => {
                 PayloadSource::Unsigned
             }
             None => PayloadSource::BodyHash,

@@ -1,0 +1,184 @@
+//! `sigv4 verify`: checks a signed raw request against a shared-credentials file.
+
+use std::time::UNIX_EPOCH;
+
+use sigv4_kit::verify::{
+    AuthMethod, PayloadState, Principal, Regions, Verified, Verifier, VerifierConfig, VerifyError,
+    parse_shared_credentials,
+};
+use sigv4_kit::{AmzDate, FixedClock, SessionTokenMode, SystemClock, UriMode};
+
+use super::{CliError, Outcome, VerifyArgs, read_request, write_stdout};
+
+/// Runs `verify`; prints the JSON result.
+pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
+    let text = std::fs::read_to_string(&args.credentials)
+        .map_err(|e| CliError::new(format_args!("cannot read {:?}", args.credentials), e))?;
+    let provider = parse_shared_credentials(&text)
+        .map_err(|e| CliError::new(format_args!("cannot parse {:?}", args.credentials), e))?;
+    let raw = read_request(args.file.as_deref())?;
+    let request = raw.signable();
+    let service = match &args.service {
+        Some(s) => s.clone(),
+        None => claimed_service(&raw).unwrap_or_default(),
+    };
+    let mut config = VerifierConfig::new([service]).with_expose_debug(args.explain);
+    if args.s3 {
+        config = config.with_s3_rules();
+    }
+    if args.no_normalize {
+        config = config.with_uri_mode(UriMode::S3);
+    }
+    if args.allow_unsigned_payload {
+        config = config.with_unsigned_payload(true);
+    }
+    if args.omit_session_token {
+        config = config.with_session_token_mode(SessionTokenMode::AddedAfterSigning);
+    }
+    if let Some(r) = &args.region {
+        config = config.with_regions(Regions::only([r.as_str()]));
+    }
+    let verifier = match &args.time {
+        Some(t) => {
+            let at: AmzDate = t.parse().map_err(|e| CliError::new(format_args!("invalid --time {t:?}"), e))?;
+            Verifier::new(config).with_clock(FixedClock::new(at))
+        }
+        None => Verifier::new(config).with_clock(SystemClock),
+    };
+    let result = verifier.begin_view(request).and_then(|pending| {
+        let credential = provider.get(pending.access_key_id());
+        pending.finish(credential, Some(sigv4_kit::sha256(raw.body())))
+    });
+    match result {
+        Ok(verified) => {
+            write_stdout(format!("{}\n", verified_json(&verified)).as_bytes())?;
+            Ok(Outcome::Done)
+        }
+        Err(e) => {
+            write_stdout(format!("{}\n", error_json(&e)).as_bytes())?;
+            Ok(Outcome::Rejected)
+        }
+    }
+}
+
+/// The service named in the request's credential (header or presigned query), if any.
+fn claimed_service(raw: &sigv4_kit::RawRequest) -> Option<String> {
+    let from_header = raw.header("authorization").and_then(|a| {
+        let credential = a.split([' ', ',']).find_map(|part| part.trim().strip_prefix("Credential="))?;
+        Some(credential.to_owned())
+    });
+    let from_query = || {
+        let query = raw.target().split_once('?')?.1;
+        let value = query.split('&').find_map(|p| p.strip_prefix("X-Amz-Credential="))?;
+        Some(percent_decode(value))
+    };
+    let credential = from_header.or_else(from_query)?;
+    credential.split('/').nth(3).map(str::to_owned)
+}
+
+/// Percent-decodes `s` (lossily).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn principal_json(p: &Principal) -> String {
+    let expiry = p
+        .expiry
+        .and_then(|e| e.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| AmzDate::from_unix(i64::try_from(d.as_secs()).ok()?).ok())
+        .map_or_else(|| "null".to_owned(), |t| json_str(t.as_str()));
+    format!(
+        "{{\"account_id\": {}, \"arn\": {}, \"kind\": {}, \"expiry\": {}, \"temporary\": {}}}",
+        json_str(&p.account_id),
+        json_str(&p.arn),
+        json_str(p.kind.as_str()),
+        expiry,
+        p.session_token().is_some()
+    )
+}
+
+fn verified_json(v: &Verified) -> String {
+    let (auth, expires) = match v.auth {
+        AuthMethod::Header => ("header", "null".to_owned()),
+        AuthMethod::PresignedQuery { expires_in } => ("presigned-query", expires_in.to_string()),
+        _ => ("other", "null".to_owned()),
+    };
+    let payload = match &v.payload {
+        PayloadState::Checked => "checked".to_owned(),
+        PayloadState::Unsigned => "unsigned".to_owned(),
+        PayloadState::Pending(_) => "pending".to_owned(),
+        PayloadState::Streaming(kind) => format!("streaming {kind}"),
+        _ => "other".to_owned(),
+    };
+    let signed: Vec<String> = v.signed_headers.iter().map(|h| json_str(h)).collect();
+    format!(
+        "{{\"verified\": true, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
+        json_str(&v.access_key_id),
+        principal_json(&v.principal),
+        json_str(&v.date),
+        json_str(&v.region),
+        json_str(&v.service),
+        signed.join(", "),
+        json_str(v.time.as_str()),
+        json_str(auth),
+        expires,
+        json_str(&payload)
+    )
+}
+
+fn error_json(e: &VerifyError) -> String {
+    let mut out = format!(
+        "{{\"verified\": false, \"code\": {}, \"status\": {}, \"message\": {}",
+        json_str(e.code()),
+        e.status().as_u16(),
+        json_str(e.message())
+    );
+    if let Some(d) = e.debug_info() {
+        out.push_str(&format!(
+            ", \"canonical_request\": {}, \"string_to_sign\": {}, \"signature_provided\": {}",
+            json_str(&d.canonical_request),
+            json_str(&d.string_to_sign),
+            json_str(&d.signature_provided)
+        ));
+    }
+    out.push('}');
+    out
+}
