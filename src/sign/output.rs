@@ -112,6 +112,11 @@ impl SigningOutput {
         let new_uri = if self.query.is_empty() {
             None
         } else {
+            if uri.authority().is_some() && uri.scheme().is_none() {
+                return Err(SignError::InvalidTarget {
+                    reason: "cannot presign a uri with an authority but no scheme",
+                });
+            }
             let target = uri.path_and_query().map_or("/", PathAndQuery::as_str);
             let pq = PathAndQuery::try_from(self.presigned_target(target))
                 .map_err(|_| SignError::InvalidTarget { reason: "presigned target is not a valid uri" })?;
