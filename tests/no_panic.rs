@@ -635,3 +635,137 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The verifier.
+// ---------------------------------------------------------------------------------------------
+
+/// Pieces of `Authorization` values and presigned queries, valid and broken.
+const AUTH_PIECES: &[&str] = &[
+    "AWS4-HMAC-SHA256 ",
+    "AWS4-ECDSA-P256-SHA256 ",
+    "Credential=",
+    "AKIDEXAMPLE/20150830/us-east-1/service/aws4_request",
+    "AKIDEXAMPLE/20150830/us-east-1/service/aws4_request/x",
+    "/",
+    ", ",
+    ",",
+    "SignedHeaders=",
+    "host;x-amz-date",
+    "x-amz-date;host",
+    ";",
+    "Signature=",
+    "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+    "=",
+    "X-Amz-Algorithm=AWS4-HMAC-SHA256&",
+    "X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&",
+    "X-Amz-Date=20150830T123600Z&",
+    "X-Amz-Expires=",
+    "X-Amz-SignedHeaders=host&",
+    "X-Amz-Signature=",
+    "X-Amz-Security-Token=t&",
+    "604800",
+    "0",
+    "&",
+];
+
+/// Text assembled from [`AUTH_PIECES`] and arbitrary characters.
+fn auth_text() -> BoxedStrategy<String> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(AUTH_PIECES).prop_map(str::to_owned),
+        1 => printable(4),
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|v| v.concat()).boxed()
+}
+
+/// Verifies a raw request with a fixed verifier and provider; must return, never panic.
+fn verify_raw(bytes: &[u8], s3: bool, limits: Limits) -> Option<Result<sigv4_kit::Verified, sigv4_kit::VerifyError>> {
+    use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind, VerifierConfig};
+    let raw = RawRequest::parse(bytes).ok()?;
+    let time = AmzDate::from_unix(1_440_938_160).expect("valid time");
+    let mut config = VerifierConfig::new(["service", "s3"]).with_limits(limits);
+    if s3 {
+        config = config.with_s3_rules();
+    }
+    let verifier = sigv4_kit::Verifier::new(config).with_clock(FixedClock::new(time));
+    let provider = MemoryProvider::new().with_key(
+        "AKIDEXAMPLE",
+        "secret",
+        Principal::new("123456789012", "arn:aws:iam::123456789012:user/u", PrincipalKind::IamUser),
+    );
+    Some(verifier.begin_view(raw.signable()).and_then(|pending| {
+        let credential = provider.get(pending.access_key_id());
+        pending.finish(credential, Some(sha256(raw.body())))
+    }))
+}
+
+/// A request signed in header or query mode, as raw bytes.
+fn signed_raw(template: &[u8], query: bool, s3: bool) -> Vec<u8> {
+    let mut raw = RawRequest::parse(template).expect("template parses");
+    let time = AmzDate::from_unix(1_440_938_160).expect("valid time");
+    let mut settings = if s3 { SigningSettings::s3() } else { SigningSettings::default() };
+    if query {
+        // S3 presigned URLs sign UNSIGNED-PAYLOAD; other services sign the body hash.
+        settings = settings.with_presign(300);
+        if s3 {
+            settings = settings.with_payload(PayloadMode::Unsigned);
+        }
+    }
+    let signer =
+        SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", if s3 { "s3" } else { "service" })
+            .with_settings(settings);
+    let payload = signer.payload_hash(raw.body());
+    let out = signer.sign_at(&raw.signable(), &payload, time).expect("template signs");
+    raw.apply(&out);
+    raw.to_bytes()
+}
+
+/// Templates that sign, without an `X-Amz-Date` of their own.
+const VERIFY_TEMPLATES: &[&[u8]] = &[
+    b"GET /?Param2=value2&Param1=value1 HTTP/1.1\r\nHost:example.amazonaws.com\r\n\r\n",
+    b"POST /ex%20ample/%E1%88%B4?a=b%2Bc&d HTTP/1.1\nHost:example.amazonaws.com\nContent-Type:text/plain\n\
+      My-Header1:  a   b \n\nbody",
+];
+
+proptest! {
+    #![proptest_config(config(1500))]
+
+    /// Signed requests verify; any edit of their bytes gives `Ok` or `Err`, never a panic.
+    #[test]
+    fn verifier_never_panics_on_mutated_signed_requests(
+        template in prop::sample::select(VERIFY_TEMPLATES),
+        query in any::<bool>(),
+        s3 in any::<bool>(),
+        edits in prop::collection::vec(edit(), 0..6),
+        limits in limits(),
+    ) {
+        let signed = signed_raw(template, query, s3);
+        if edits.is_empty() {
+            let result = verify_raw(&signed, s3, Limits::default());
+            prop_assert!(matches!(result, Some(Ok(_))), "{:?}", result);
+        }
+        let _ = verify_raw(&apply_edits(&signed, &edits), s3, limits);
+    }
+
+    /// Arbitrary `Authorization` headers, dates and presigned queries.
+    #[test]
+    fn verifier_never_panics_on_arbitrary_auth(
+        authorization in prop::option::of(auth_text()),
+        query in auth_text(),
+        date in prop::option::of(prop_oneof![Just("20150830T123600Z".to_owned()), printable(20)]),
+        http_date in prop::option::of(printable(32)),
+        token in prop::option::of(printable(8)),
+        s3 in any::<bool>(),
+    ) {
+        let mut text = format!("GET /?{query} HTTP/1.1\nHost:example.amazonaws.com\n");
+        for (name, value) in [("Authorization", authorization), ("X-Amz-Date", date), ("Date", http_date), ("X-Amz-Security-Token", token)] {
+            if let Some(v) = value {
+                text.push_str(&format!("{name}:{v}\n"));
+            }
+        }
+        text.push('\n');
+        if let Some(Ok(v)) = verify_raw(text.as_bytes(), s3, Limits::default()) {
+            prop_assert!(false, "an unsigned, arbitrary request verified: {:?}", v);
+        }
+    }
+}
