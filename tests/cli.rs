@@ -54,7 +54,10 @@ fn run(args: &[&str], env: &[(&str, &str)], input: Input<'_>) -> Output {
     let mut child = cmd.spawn().expect("spawn sigv4");
     if let Some(bytes) = stdin {
         let mut pipe = child.stdin.take().expect("stdin pipe");
-        pipe.write_all(bytes).expect("write stdin");
+        // A usage error exits before reading stdin; the broken pipe that gives is not a failure.
+        if let Err(e) = pipe.write_all(bytes) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
     }
     child.wait_with_output().expect("wait for sigv4")
 }

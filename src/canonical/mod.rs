@@ -163,7 +163,7 @@ impl<'a> CanonicalRequest<'a> {
         let limits = request.limits();
         let mut query: Vec<QueryParam<'a>> = Vec::with_capacity(8 + extra_params.len());
         for p in query::params(request.query()).chain(extra_params.iter().copied()) {
-            if skip_params.contains(&p.key) {
+            if skip_params.iter().any(|k| query::decodes_to(p.key, k)) {
                 continue;
             }
             if query.len() >= limits.max_query_params {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorCode, VerifyError};
-use crate::canonical::query::params;
+use crate::canonical::query::{decodes_to, params};
 use crate::request::SignableRequest;
 use crate::signature::Signature;
 use crate::string_to_sign::ALGORITHM;
@@ -190,7 +190,9 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     ];
     let mut found: [Option<Cow<'_, str>>; 7] = Default::default();
     for p in params(query) {
-        let Some(i) = NAMES.iter().position(|n| decoded_eq(p.key, n)) else { continue };
+        // AWS matches these names exactly; a differently cased one is an ordinary parameter
+        // (and, if it is one of the three that mark a presigned URL, `claim` fails closed).
+        let Some(i) = NAMES.iter().position(|n| decodes_to(p.key, n)) else { continue };
         let slot = found.get_mut(i).ok_or(malformed_query("internal"))?;
         if slot.replace(decode(p.value)?).is_some() {
             return Err(malformed_query("a signing query parameter is repeated"));

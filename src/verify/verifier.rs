@@ -56,7 +56,6 @@ enum PayloadSource {
 }
 
 /// A request whose claim has been checked, waiting for its credential.
-#[derive(Debug)]
 pub struct PendingVerification<'v, 'r> {
     verifier: &'v Verifier,
     request: SignableRequest<'r>,
@@ -64,6 +63,20 @@ pub struct PendingVerification<'v, 'r> {
     time: AmzDate,
     token: Option<&'r str>,
     payload: PayloadSource,
+}
+
+impl fmt::Debug for PendingVerification<'_, '_> {
+    /// Shows the claim's scope and time, never the session token or the request's headers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingVerification")
+            .field("access_key_id", &self.claim.access_key_id)
+            .field("date", &self.claim.date)
+            .field("region", &self.claim.region)
+            .field("service", &self.claim.service)
+            .field("time", &self.time)
+            .field("has_session_token", &self.token().is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Verifier {
@@ -235,13 +248,12 @@ impl Verifier {
         }
         let token_may_be_unsigned = self.config.session_token == SessionTokenMode::AddedAfterSigning;
         let required = |name: &str| {
-            let lower = name.to_ascii_lowercase();
-            if token_may_be_unsigned && lower == "x-amz-security-token" {
+            if token_may_be_unsigned && name.eq_ignore_ascii_case("x-amz-security-token") {
                 return false;
             }
-            lower.starts_with("x-amz-")
-                || lower == "content-md5"
-                || lower == "content-type"
+            name.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+                || name.eq_ignore_ascii_case("content-md5")
+                || name.eq_ignore_ascii_case("content-type")
                 || self.config.required_signed_headers.iter().any(|r| r.eq_ignore_ascii_case(name))
         };
         for (name, _) in request.headers() {
