@@ -29,7 +29,12 @@ use crate::time::{AmzDate, Clock, SystemClock};
 /// The SHA-256 of an empty body.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// Verifies SigV4 requests; see the [module documentation](self).
+/// Verifies SigV4 requests.
+///
+/// [`Verifier::begin`] checks everything that needs no secret and returns a
+/// [`PendingVerification`]; look up the credential and resume with
+/// [`PendingVerification::finish`]. [`Verifier::verify`] and [`Verifier::verify_with_body`] do
+/// both with a [`CredentialProvider`].
 pub struct Verifier {
     config: VerifierConfig,
     clock: Arc<dyn Clock>,
