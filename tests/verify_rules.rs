@@ -983,6 +983,7 @@ fn streaming_literal_is_streaming() {
     let req = sign_at(&s3_signer(payload), &req, t());
     let verified = assert_ok(check_with(&verifier(config().with_s3_rules()), &provider(), &req, None));
     assert!(matches!(verified.payload, PayloadState::Streaming(l) if l == lit), "{:?}", verified.payload);
+    assert_eq!(verified.auth, sigv4_kit::verify::AuthMethod::Streaming);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,9 @@ pub enum AuthMethod {
         /// `X-Amz-Expires`.
         expires_in: u64,
     },
+    /// An `Authorization` header whose payload is an `aws-chunked` stream (`STREAMING-*`), each
+    /// chunk signed in turn.
+    Streaming,
 }
 
 /// The state of the request body after verification.

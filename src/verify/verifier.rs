@@ -527,6 +527,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             signed_headers: names.iter().map(|n| (*n).to_owned()).collect(),
             time: self.time,
             auth: match self.claim.location {
+                Location::Header if matches!(payload, PayloadState::Streaming(_)) => AuthMethod::Streaming,
                 Location::Header => AuthMethod::Header,
                 Location::Query { expires } => AuthMethod::PresignedQuery { expires_in: expires },
             },

@@ -139,6 +139,7 @@ fn verified_json(v: &Verified) -> String {
     let (auth, expires) = match v.auth {
         AuthMethod::Header => ("header", "null".to_owned()),
         AuthMethod::PresignedQuery { expires_in } => ("presigned-query", expires_in.to_string()),
+        AuthMethod::Streaming => ("streaming", "null".to_owned()),
         _ => ("other", "null".to_owned()),
     };
     let payload = match &v.payload {
