@@ -23,6 +23,16 @@ pub(crate) enum Location {
     Query { expires: u64 },
 }
 
+impl Location {
+    /// The error code for a malformed signature in this location.
+    pub(crate) fn malformed(self) -> ErrorCode {
+        match self {
+            Self::Header => ErrorCode::AuthorizationHeaderMalformed,
+            Self::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
+        }
+    }
+}
+
 /// What a request claims about its signature, before anything is checked against a secret.
 #[derive(Debug)]
 pub(crate) struct Claim<'r> {

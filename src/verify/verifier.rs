@@ -129,10 +129,7 @@ impl Verifier {
         request.validate().map_err(invalid)?;
         let c = &self.config;
         let claim = claim(&request, c.max_presign_expiry)?;
-        let malformed = match claim.location {
-            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
-            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
-        };
+        let malformed = claim.location.malformed();
         let (time, date_header) = self.request_time(&request, &claim)?;
         if claim.date != time.date_stamp() {
             return Err(VerifyError::new(malformed, "the credential date is not the same day as the request time"));
@@ -147,12 +144,9 @@ impl Verifier {
         }
         self.check_time(time, claim.location)?;
         self.check_signed_headers(&request, &claim, date_header)?;
-        let token = match claim.location {
-            Location::Header => single_header(&request, "x-amz-security-token", malformed)?,
-            Location::Query { .. } => None,
-        };
+        let header_token = single_header(&request, "x-amz-security-token", malformed)?;
         let payload = self.payload_source(&request, &claim)?;
-        let token = match (&claim.query_token, token) {
+        let token = match (&claim.query_token, header_token) {
             (Some(_), Some(_)) => {
                 return Err(VerifyError::new(
                     ErrorCode::InvalidArgument,
@@ -171,10 +165,7 @@ impl Verifier {
         request: &SignableRequest<'_>,
         claim: &Claim<'_>,
     ) -> Result<(AmzDate, Option<&'static str>), VerifyError> {
-        let malformed = match claim.location {
-            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
-            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
-        };
+        let malformed = claim.location.malformed();
         if let Some(d) = &claim.query_date {
             let t = d.parse().map_err(|_| VerifyError::new(malformed, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
             return Ok((t, None));
@@ -283,10 +274,7 @@ impl Verifier {
 
     /// Reads the payload declaration.
     fn payload_source(&self, request: &SignableRequest<'_>, claim: &Claim<'_>) -> Result<PayloadSource, VerifyError> {
-        let malformed = match claim.location {
-            Location::Header => ErrorCode::AuthorizationHeaderMalformed,
-            Location::Query { .. } => ErrorCode::AuthorizationQueryParametersError,
-        };
+        let malformed = claim.location.malformed();
         let declared = single_header(request, "x-amz-content-sha256", malformed)?;
         let source = match declared.map(str::trim) {
             Some(UNSIGNED_PAYLOAD) => PayloadSource::Unsigned,
