@@ -92,6 +92,12 @@ pub enum SignError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The options of an `aws-chunked` body do not fit.
+    #[error("invalid aws-chunked options: {reason}")]
+    InvalidStreaming {
+        /// What does not fit.
+        reason: &'static str,
+    },
     /// The signing time cannot be represented as an `X-Amz-Date`.
     #[error("signing time is outside years 0000..=9999")]
     InvalidTime,

@@ -63,6 +63,16 @@ impl PayloadHash {
         Self(Repr::Literal(UNSIGNED_PAYLOAD))
     }
 
+    /// The `x-amz-content-sha256` literal of an `aws-chunked` streaming mode.
+    ///
+    /// ```
+    /// use sigv4_kit::{PayloadHash, chunked::StreamingMode};
+    /// assert_eq!(PayloadHash::streaming(StreamingMode::SignedPayload).as_str(), "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+    /// ```
+    pub const fn streaming(mode: crate::chunked::StreamingMode) -> Self {
+        Self(Repr::Literal(mode.content_sha256()))
+    }
+
     /// A precomputed value: 64 lowercase hex digits, `UNSIGNED-PAYLOAD`, or one of the
     /// `STREAMING-*` literals.
     ///

@@ -9,6 +9,7 @@ use super::output::SigningOutput;
 use super::settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
 use crate::canonical::query::{QueryParam, params};
 use crate::canonical::{CanonicalRequest, HeaderSelection};
+use crate::chunked::{ChunkChain, ChunkedEncoder, ChunkedOptions, StreamingMode};
 use crate::credentials::Credentials;
 use crate::error::SignError;
 use crate::key::KeyCache;
@@ -198,7 +199,7 @@ impl SigV4Signer {
         payload: &PayloadHash,
         time: AmzDate,
     ) -> Result<SigningOutput, SignError> {
-        self.run(request, payload, time, |_, _| ())
+        self.run(&self.settings, request, payload, time, |_, _| ())
     }
 
     /// Like [`SigV4Signer::sign_at`], and also returns the canonical request and the string to
@@ -214,20 +215,104 @@ impl SigV4Signer {
         time: AmzDate,
     ) -> Result<Explanation, SignError> {
         let mut texts = (String::new(), String::new());
-        let output = self.run(request, payload, time, |c, s| {
+        let output = self.run(&self.settings, request, payload, time, |c, s| {
             texts = (c.to_string(), s.to_string());
         })?;
         Ok(Explanation { canonical_request: texts.0, string_to_sign: texts.1, output })
     }
 
+    /// Signs `parts` for an `aws-chunked` body of `decoded_len` bytes and returns the encoder
+    /// that frames and signs the body. It sets `Content-Encoding: aws-chunked`,
+    /// `x-amz-decoded-content-length`, `x-amz-trailer` (with a trailer), the encoded
+    /// `Content-Length` and `x-amz-content-sha256`, then signs the headers: that signature is
+    /// the seed of the chunk chain. All or nothing: on error `parts` is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::InvalidStreaming`] for options that do not fit the mode or presign
+    /// settings, and every error of [`Signer::sign_parts`].
+    pub fn sign_chunked(
+        &self,
+        parts: &mut http::request::Parts,
+        decoded_len: u64,
+        options: &ChunkedOptions,
+    ) -> Result<ChunkedEncoder, SignError> {
+        let time = self.now()?;
+        let settings = self.chunked_settings(options)?;
+        let mut values = Vec::new();
+        for (name, value) in options.headers(decoded_len) {
+            let v = http::HeaderValue::from_str(&value)
+                .map_err(|_| SignError::InvalidHeader { name: name.to_owned(), reason: "invalid value" })?;
+            values.push((http::HeaderName::from_static(name), v));
+        }
+        let before = parts.headers.clone();
+        for (name, value) in values {
+            parts.headers.insert(name, value);
+        }
+        let result = SignableRequest::from_parts(parts, settings.limits)
+            .and_then(|view| self.run(&settings, &view, &PayloadHash::streaming(options.mode), time, |_, _| ()))
+            .and_then(|out| out.apply_to_parts(parts).map(|()| out));
+        match result {
+            Ok(out) => self.chunk_encoder(&out, time, options),
+            Err(e) => {
+                parts.headers = before;
+                Err(e)
+            }
+        }
+    }
+
+    /// The settings for signing the headers of a chunked request.
+    fn chunked_settings(&self, options: &ChunkedOptions) -> Result<SigningSettings, SignError> {
+        check_chunked_options(options)?;
+        if self.settings.presign_expiry().is_some() {
+            return Err(SignError::InvalidStreaming {
+                reason: "an aws-chunked body needs header signing, not a presigned URL",
+            });
+        }
+        Ok(self
+            .settings
+            .clone()
+            .with_payload(PayloadMode::Precomputed(PayloadHash::streaming(options.mode)))
+            .with_content_sha256_header(true))
+    }
+
+    /// The encoder for a chunked body whose headers were signed at `time` with the output
+    /// `seed` (for requests signed through [`SigV4Signer::sign_at`], such as raw requests that
+    /// carry [`ChunkedOptions::headers`] and `x-amz-content-sha256` already).
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::InvalidStreaming`] for options that do not fit the mode, and scope errors.
+    pub fn chunk_encoder(
+        &self,
+        seed: &SigningOutput,
+        time: AmzDate,
+        options: &ChunkedOptions,
+    ) -> Result<ChunkedEncoder, SignError> {
+        check_chunked_options(options)?;
+        let encoder = match (options.mode, options.trailer) {
+            (StreamingMode::UnsignedPayloadTrailer, Some(t)) => ChunkedEncoder::unsigned(t, options.chunk_size),
+            (_, trailer) => {
+                let scope = CredentialScope::new(time, &self.region, &self.service)?;
+                let key = self.keys.get_or_derive(&self.credentials, &scope);
+                ChunkedEncoder::signed(
+                    ChunkChain::new(key, time, &scope, seed.signature()),
+                    trailer,
+                    options.chunk_size,
+                )
+            }
+        };
+        Ok(encoder)
+    }
+
     fn run(
         &self,
+        s: &SigningSettings,
         request: &SignableRequest<'_>,
         payload: &PayloadHash,
         time: AmzDate,
         mut inspect: impl FnMut(&CanonicalRequest<'_>, &StringToSign<'_>),
     ) -> Result<SigningOutput, SignError> {
-        let s = &self.settings;
         let expires_in = match s.location {
             SignatureLocation::QueryString { expires_in } if !(1..=MAX_PRESIGN_EXPIRY_SECS).contains(&expires_in) => {
                 return Err(SignError::InvalidExpiry { seconds: expires_in });
@@ -382,6 +467,19 @@ impl<'a> PresignParams<'a> {
         v.push(("X-Amz-Signature", signature.to_string()));
         v
     }
+}
+
+/// Checks that chunked options fit their mode.
+fn check_chunked_options(options: &ChunkedOptions) -> Result<(), SignError> {
+    if options.chunk_size == 0 {
+        return Err(SignError::InvalidStreaming { reason: "the chunk size must be at least 1 byte" });
+    }
+    if options.mode.has_trailer() != options.trailer.is_some() {
+        return Err(SignError::InvalidStreaming {
+            reason: "a trailer checksum is required in the trailer modes and not allowed otherwise",
+        });
+    }
+    Ok(())
 }
 
 /// Checks that the access key id can go into a credential.

@@ -43,6 +43,12 @@ pub enum ErrorCode {
     InvalidArgument,
     /// The request uses a signing algorithm this verifier does not implement (501).
     NotImplemented,
+    /// The body ended early, or its length disagrees with `x-amz-decoded-content-length` (400).
+    IncompleteBody,
+    /// A trailing checksum does not match the body (400).
+    XAmzContentChecksumMismatch,
+    /// The `aws-chunked` framing is malformed or exceeds a limit (400).
+    InvalidRequest,
     /// The credential provider failed (500).
     InternalError,
 }
@@ -63,6 +69,9 @@ impl ErrorCode {
             Self::MissingSecurityHeader => "MissingSecurityHeader",
             Self::InvalidArgument => "InvalidArgument",
             Self::NotImplemented => "NotImplemented",
+            Self::IncompleteBody => "IncompleteBody",
+            Self::XAmzContentChecksumMismatch => "XAmzContentChecksumMismatch",
+            Self::InvalidRequest => "InvalidRequest",
             Self::InternalError => "InternalError",
         }
     }
@@ -80,7 +89,10 @@ impl ErrorCode {
             | Self::ExpiredToken
             | Self::InvalidToken
             | Self::MissingSecurityHeader
-            | Self::InvalidArgument => StatusCode::BAD_REQUEST,
+            | Self::InvalidArgument
+            | Self::IncompleteBody
+            | Self::XAmzContentChecksumMismatch
+            | Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }

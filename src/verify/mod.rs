@@ -42,5 +42,5 @@ pub use provider::{
     CachingProvider, Credential, CredentialProvider, LookupRequest, MemoryProvider, Principal, PrincipalKind,
     ProviderError,
 };
-pub use verified::{AuthMethod, PayloadCheck, PayloadState, Verified};
+pub use verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified};
 pub use verifier::{PendingVerification, Verifier};

@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 
 use super::error::{ErrorCode, VerifyError};
 use super::provider::Principal;
+use crate::chunked::{ChunkChain, ChunkLimits, ChunkedDecoder, StreamingMode};
 use crate::time::AmzDate;
 
 /// How a request was authenticated.
@@ -36,8 +37,46 @@ pub enum PayloadState {
     /// The signature covers `x-amz-content-sha256`; feed the body through the [`PayloadCheck`]
     /// as it streams, and reject the request if [`PayloadCheck::finish`] fails.
     Pending(PayloadCheck),
-    /// An `aws-chunked` streaming body (`STREAMING-*`): each chunk carries its own signature.
-    Streaming(&'static str),
+    /// An `aws-chunked` streaming body (`STREAMING-*`): decode it with
+    /// [`StreamingPayload::decoder`], which checks every chunk before releasing it.
+    Streaming(StreamingPayload),
+}
+
+/// What is needed to verify an `aws-chunked` body: the mode, the signature chain (from the
+/// request's signature), the decoded length and the announced trailers.
+#[derive(Debug)]
+pub struct StreamingPayload {
+    pub(crate) mode: StreamingMode,
+    pub(crate) chain: Option<ChunkChain>,
+    pub(crate) decoded_length: u64,
+    pub(crate) trailers: Vec<String>,
+}
+
+impl StreamingPayload {
+    /// The streaming mode.
+    pub fn mode(&self) -> StreamingMode {
+        self.mode
+    }
+
+    /// `x-amz-decoded-content-length`.
+    pub fn decoded_length(&self) -> u64 {
+        self.decoded_length
+    }
+
+    /// The trailer names `x-amz-trailer` announced.
+    pub fn announced_trailers(&self) -> &[String] {
+        &self.trailers
+    }
+
+    /// A decoder for the body, with the default [`ChunkLimits`].
+    pub fn decoder(self) -> ChunkedDecoder {
+        self.decoder_with_limits(ChunkLimits::default())
+    }
+
+    /// A decoder for the body, with `limits`.
+    pub fn decoder_with_limits(self, limits: ChunkLimits) -> ChunkedDecoder {
+        ChunkedDecoder::new(self.mode, self.chain, self.decoded_length, self.trailers, limits)
+    }
 }
 
 /// Hashes a body as it streams and compares it with the signed `x-amz-content-sha256`.

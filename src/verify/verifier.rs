@@ -15,11 +15,12 @@ use super::auth::{Claim, Location, claim};
 use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
-use super::verified::{AuthMethod, PayloadCheck, PayloadState, Verified};
+use super::verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified};
 use crate::canonical::{CanonicalRequest, HeaderSelection};
+use crate::chunked::{ChunkChain, StreamingMode};
 use crate::error::SignError;
 use crate::key::KeyCache;
-use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
+use crate::payload::UNSIGNED_PAYLOAD;
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
 use crate::sign::SessionTokenMode;
@@ -54,8 +55,8 @@ enum PayloadSource {
     Declared([u8; 32], String),
     /// `UNSIGNED-PAYLOAD`.
     Unsigned,
-    /// A `STREAMING-*` literal.
-    Streaming(&'static str),
+    /// An `aws-chunked` body.
+    Streaming { mode: StreamingMode, decoded_length: u64, trailers: Vec<String> },
     /// No declaration: the payload line is the hash of the body, which the caller supplies.
     BodyHash,
 }
@@ -278,15 +279,7 @@ impl Verifier {
         let declared = single_header(request, "x-amz-content-sha256", malformed)?;
         let source = match declared.map(str::trim) {
             Some(UNSIGNED_PAYLOAD) => PayloadSource::Unsigned,
-            Some(v) if v.starts_with("STREAMING-") => match PayloadHash::precomputed(v) {
-                Ok(h) => PayloadSource::Streaming(streaming_literal(h.as_str())),
-                Err(_) => {
-                    return Err(VerifyError::new(
-                        ErrorCode::InvalidArgument,
-                        "x-amz-content-sha256 names an unknown streaming mode",
-                    ));
-                }
-            },
+            Some(v) if v.starts_with("STREAMING-") => self.streaming_source(request, claim, v)?,
             Some(v) => {
                 let mut digest = [0u8; 32];
                 if v.len() != 64
@@ -311,10 +304,59 @@ impl Verifier {
             }
             None => PayloadSource::BodyHash,
         };
-        if source == PayloadSource::Unsigned && !self.config.allow_unsigned_payload {
+        let unsigned = matches!(
+            source,
+            PayloadSource::Unsigned | PayloadSource::Streaming { mode: StreamingMode::UnsignedPayloadTrailer, .. }
+        );
+        if unsigned && !self.config.allow_unsigned_payload {
             return Err(VerifyError::new(ErrorCode::AccessDenied, "UNSIGNED-PAYLOAD is not accepted here"));
         }
         Ok(source)
+    }
+
+    /// Reads an `aws-chunked` declaration: the mode, `x-amz-decoded-content-length` and
+    /// `x-amz-trailer`.
+    fn streaming_source(
+        &self,
+        request: &SignableRequest<'_>,
+        claim: &Claim<'_>,
+        value: &str,
+    ) -> Result<PayloadSource, VerifyError> {
+        let malformed = claim.location.malformed();
+        let Some(mode) = StreamingMode::from_content_sha256(value) else {
+            if value.starts_with("STREAMING-AWS4-ECDSA-P256-SHA256") {
+                return Err(VerifyError::new(
+                    ErrorCode::NotImplemented,
+                    "SigV4a streaming payloads are not implemented",
+                ));
+            }
+            return Err(VerifyError::new(
+                ErrorCode::InvalidArgument,
+                "x-amz-content-sha256 names an unknown streaming mode",
+            ));
+        };
+        if claim.location != Location::Header {
+            return Err(VerifyError::new(ErrorCode::InvalidRequest, "an aws-chunked body needs header authentication"));
+        }
+        let decoded_length = single_header(request, "x-amz-decoded-content-length", malformed)?
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .ok_or(VerifyError::new(
+                ErrorCode::InvalidRequest,
+                "an aws-chunked body needs a numeric x-amz-decoded-content-length header",
+            ))?;
+        let trailers: Vec<String> = single_header(request, "x-amz-trailer", malformed)?
+            .map(|v| v.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect())
+            .unwrap_or_default();
+        if mode.has_trailer() == trailers.is_empty() {
+            return Err(VerifyError::new(
+                ErrorCode::InvalidRequest,
+                "x-amz-trailer must name the trailers in the trailer modes, and only there",
+            ));
+        }
+        if trailers.len() > 16 {
+            return Err(VerifyError::new(ErrorCode::InvalidRequest, "x-amz-trailer names too many trailers"));
+        }
+        Ok(PayloadSource::Streaming { mode, decoded_length, trailers })
     }
 
     /// Verifies `parts` with a credential from `provider`. `body_hash` is the SHA-256 of the
@@ -354,18 +396,6 @@ impl Verifier {
         let body = request.body().as_ref();
         pending.finish(credential, Some(crate::canonical::sha256(body)))
     }
-}
-
-/// The `'static` spelling of a streaming literal.
-fn streaming_literal(s: &str) -> &'static str {
-    const ALL: [&str; 5] = [
-        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
-        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
-    ];
-    ALL.iter().find(|l| **l == s).copied().unwrap_or("STREAMING")
 }
 
 /// The `Content-Length` header, or 0.
@@ -441,7 +471,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         let payload_line: &str = match &self.payload {
             PayloadSource::Declared(_, text) => text,
             PayloadSource::Unsigned => UNSIGNED_PAYLOAD,
-            PayloadSource::Streaming(lit) => lit,
+            PayloadSource::Streaming { mode, .. } => mode.content_sha256(),
             PayloadSource::BodyHash => {
                 let digest = body_hash.ok_or_else(|| {
                     VerifyError::new(
@@ -471,7 +501,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             &[],
         )
         .map_err(invalid)?;
-        let scope = self.scope();
+        let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
         let sts = StringToSign::new(self.time, scope, canonical.hash());
         let key = credential.signing_key(&self.claim.access_key_id, &scope, Some(&v.keys));
         let mut mac = key.mac();
@@ -503,7 +533,12 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                 None => PayloadState::Pending(PayloadCheck::new(expected)),
             },
             PayloadSource::Unsigned => PayloadState::Unsigned,
-            PayloadSource::Streaming(lit) => PayloadState::Streaming(lit),
+            PayloadSource::Streaming { mode, decoded_length, trailers } => PayloadState::Streaming(StreamingPayload {
+                mode,
+                chain: mode.is_signed().then(|| ChunkChain::new(key, self.time, &scope, self.claim.signature)),
+                decoded_length,
+                trailers,
+            }),
             PayloadSource::BodyHash => PayloadState::Checked,
         };
         Ok(Verified {

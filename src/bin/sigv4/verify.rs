@@ -49,9 +49,23 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
         let credential = provider.get(pending.access_key_id());
         pending.finish(credential, Some(sigv4_kit::sha256(raw.body())))
     });
+    // An aws-chunked body is checked chunk by chunk; the request is verified only if every
+    // chunk and the trailer are.
+    let result = result.and_then(|mut verified| {
+        let mut payload = payload_name(&verified.payload);
+        if let PayloadState::Streaming(stream) = core::mem::replace(&mut verified.payload, PayloadState::Checked) {
+            let mode = stream.mode();
+            let mut decoder = stream.decoder();
+            let mut decoded = Vec::new();
+            decoder.push(raw.body(), &mut decoded)?;
+            decoder.finish()?;
+            payload = format!("streaming {} (every chunk checked)", mode.content_sha256());
+        }
+        Ok((verified, payload))
+    });
     match result {
-        Ok(verified) => {
-            write_stdout(format!("{}\n", verified_json(&verified)).as_bytes())?;
+        Ok((verified, payload)) => {
+            write_stdout(format!("{}\n", verified_json(&verified, &payload)).as_bytes())?;
             Ok(Outcome::Done)
         }
         Err(e) => {
@@ -135,19 +149,23 @@ fn principal_json(p: &Principal) -> String {
     )
 }
 
-fn verified_json(v: &Verified) -> String {
+/// How the payload was checked, for the JSON output.
+fn payload_name(state: &PayloadState) -> String {
+    match state {
+        PayloadState::Checked => "checked".to_owned(),
+        PayloadState::Unsigned => "unsigned".to_owned(),
+        PayloadState::Pending(_) => "pending".to_owned(),
+        PayloadState::Streaming(stream) => format!("streaming {}", stream.mode().content_sha256()),
+        _ => "other".to_owned(),
+    }
+}
+
+fn verified_json(v: &Verified, payload: &str) -> String {
     let (auth, expires) = match v.auth {
         AuthMethod::Header => ("header", "null".to_owned()),
         AuthMethod::PresignedQuery { expires_in } => ("presigned-query", expires_in.to_string()),
         AuthMethod::Streaming => ("streaming", "null".to_owned()),
         _ => ("other", "null".to_owned()),
-    };
-    let payload = match &v.payload {
-        PayloadState::Checked => "checked".to_owned(),
-        PayloadState::Unsigned => "unsigned".to_owned(),
-        PayloadState::Pending(_) => "pending".to_owned(),
-        PayloadState::Streaming(kind) => format!("streaming {kind}"),
-        _ => "other".to_owned(),
     };
     let signed: Vec<String> = v.signed_headers.iter().map(|h| json_str(h)).collect();
     format!(
@@ -161,7 +179,7 @@ fn verified_json(v: &Verified) -> String {
         json_str(v.time.as_str()),
         json_str(auth),
         expires,
-        json_str(&payload)
+        json_str(payload)
     )
 }
 

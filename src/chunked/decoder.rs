@@ -1,0 +1,364 @@
+//! The `aws-chunked` decoder: a sans-IO state machine that verifies each chunk before it
+//! releases a byte of it.
+//!
+//! Push bytes as the network delivers them, in any split; verified payload bytes are appended
+//! to the output. The first failure is terminal: every later call fails the same way.
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::StreamingMode;
+use super::chain::ChunkChain;
+use super::checksum::{Checksum, ChecksumAlgorithm};
+use crate::signature::Signature;
+use crate::verify::{ErrorCode, VerifyError};
+
+/// Bounds on what a decoder buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChunkLimits {
+    /// Largest chunk accepted, in bytes (default 16 MiB). A chunk is held until its signature
+    /// is checked, so this bounds the decoder's memory.
+    pub max_chunk_size: usize,
+    /// Longest chunk-header or trailer line (default 4 KiB).
+    pub max_line_len: usize,
+    /// Most trailer lines (default 16).
+    pub max_trailers: usize,
+}
+
+impl Default for ChunkLimits {
+    fn default() -> Self {
+        Self { max_chunk_size: 16 * 1024 * 1024, max_line_len: 4096, max_trailers: 16 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Reading a chunk-header line.
+    Header,
+    /// Reading chunk data; this many bytes remain.
+    Data(usize),
+    /// Reading the CRLF after chunk data; this many bytes of it were read.
+    DataEnd(u8),
+    /// Reading trailer lines after the final chunk.
+    Trailer,
+    /// The stream is complete.
+    Done,
+}
+
+/// Verifies and decodes an `aws-chunked` body.
+#[derive(Debug)]
+pub struct ChunkedDecoder {
+    mode: StreamingMode,
+    chain: Option<ChunkChain>,
+    expected_len: u64,
+    decoded_len: u64,
+    announced: Vec<String>,
+    checksums: Vec<(ChecksumAlgorithm, Checksum)>,
+    limits: ChunkLimits,
+    state: State,
+    line: Vec<u8>,
+    chunk: Vec<u8>,
+    chunk_hash: Sha256,
+    chunk_signature: Option<Signature>,
+    trailers: Vec<(String, String)>,
+    failed: Option<VerifyError>,
+}
+
+fn invalid(message: &'static str) -> VerifyError {
+    VerifyError::new(ErrorCode::InvalidRequest, message)
+}
+
+fn incomplete(message: &'static str) -> VerifyError {
+    VerifyError::new(ErrorCode::IncompleteBody, message)
+}
+
+fn mismatch() -> VerifyError {
+    VerifyError::new(
+        ErrorCode::SignatureDoesNotMatch,
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    )
+}
+
+impl ChunkedDecoder {
+    /// A decoder for `mode`, continuing `chain` (required in the signed modes), expecting
+    /// `expected_len` decoded bytes (`x-amz-decoded-content-length`) and the trailers named in
+    /// `announced` (`x-amz-trailer`).
+    pub fn new(
+        mode: StreamingMode,
+        chain: Option<ChunkChain>,
+        expected_len: u64,
+        announced: Vec<String>,
+        limits: ChunkLimits,
+    ) -> Self {
+        let announced: Vec<String> = announced.into_iter().map(|n| n.trim().to_ascii_lowercase()).collect();
+        let checksums = announced
+            .iter()
+            .filter_map(|n| ChecksumAlgorithm::from_header_name(n))
+            .map(|a| (a, Checksum::new(a)))
+            .collect();
+        Self {
+            mode,
+            chain,
+            expected_len,
+            decoded_len: 0,
+            announced,
+            checksums,
+            limits,
+            state: State::Header,
+            line: Vec::new(),
+            chunk: Vec::new(),
+            chunk_hash: Sha256::new(),
+            chunk_signature: None,
+            trailers: Vec::new(),
+            failed: None,
+        }
+    }
+
+    /// Whether the final chunk and trailer have been read and checked.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done && self.failed.is_none()
+    }
+
+    /// The decoded bytes released so far.
+    pub fn decoded_len(&self) -> u64 {
+        self.decoded_len
+    }
+
+    /// The trailers received (lowercase names), once the stream is done.
+    pub fn trailers(&self) -> &[(String, String)] {
+        &self.trailers
+    }
+
+    /// Takes the next bytes of the encoded body, in any split, and appends the payload bytes of
+    /// every chunk whose signature checks out to `out`.
+    ///
+    /// # Errors
+    ///
+    /// `SignatureDoesNotMatch` for a chunk or trailer signature that does not match,
+    /// `IncompleteBody` for a length that disagrees with `x-amz-decoded-content-length`,
+    /// `XAmzContentChecksumMismatch` for a wrong trailing checksum, `InvalidRequest` for
+    /// malformed framing or exceeded limits. After an error every call fails the same way.
+    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), VerifyError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        match self.run(input, out) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks that the stream ended where it should: after the final chunk and trailer.
+    ///
+    /// # Errors
+    ///
+    /// `IncompleteBody` when the stream stopped early, or the first error [`push`] returned.
+    ///
+    /// [`push`]: ChunkedDecoder::push
+    pub fn finish(&self) -> Result<(), VerifyError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if self.state != State::Done {
+            return Err(incomplete("the body ended before its final chunk and trailer"));
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<(), VerifyError> {
+        while !input.is_empty() {
+            match self.state {
+                State::Header | State::Trailer => {
+                    let Some(line) = self.take_line(&mut input)? else { return Ok(()) };
+                    if self.state == State::Header {
+                        self.on_header(&line)?;
+                    } else {
+                        self.on_trailer_line(line)?;
+                    }
+                }
+                State::Data(remaining) => {
+                    let take = remaining.min(input.len());
+                    let (data, rest) = input.split_at(take);
+                    self.chunk.extend_from_slice(data);
+                    self.chunk_hash.update(data);
+                    input = rest;
+                    self.state = if take == remaining { State::DataEnd(0) } else { State::Data(remaining - take) };
+                }
+                State::DataEnd(seen) => {
+                    let (&b, rest) = input.split_first().ok_or(invalid("internal"))?;
+                    let want = if seen == 0 { b'\r' } else { b'\n' };
+                    if b != want {
+                        return Err(invalid("chunk data is not followed by CRLF"));
+                    }
+                    input = rest;
+                    if seen == 0 {
+                        self.state = State::DataEnd(1);
+                    } else {
+                        self.release_chunk(out)?;
+                        self.state = State::Header;
+                    }
+                }
+                State::Done => return Err(invalid("the body continues after its final chunk")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes bytes up to and including a CRLF; `None` when the line is not complete yet.
+    fn take_line(&mut self, input: &mut &[u8]) -> Result<Option<Vec<u8>>, VerifyError> {
+        let end = input.iter().position(|&b| b == b'\n');
+        let take = end.map_or(input.len(), |i| i + 1);
+        let (head, rest) = input.split_at(take);
+        if self.line.len() + head.len() > self.limits.max_line_len + 2 {
+            return Err(invalid("a chunk-header or trailer line is too long"));
+        }
+        self.line.extend_from_slice(head);
+        *input = rest;
+        if end.is_none() {
+            return Ok(None);
+        }
+        let mut line = core::mem::take(&mut self.line);
+        if !line.ends_with(b"\r\n") {
+            return Err(invalid("a chunk-header or trailer line does not end in CRLF"));
+        }
+        line.truncate(line.len() - 2);
+        Ok(Some(line))
+    }
+
+    /// Parses `hex-size[;chunk-signature=sig]`.
+    fn on_header(&mut self, line: &[u8]) -> Result<(), VerifyError> {
+        let line = core::str::from_utf8(line).map_err(|_| invalid("a chunk header is not ASCII"))?;
+        let (size, ext) = match line.split_once(';') {
+            Some((s, e)) => (s, Some(e)),
+            None => (line, None),
+        };
+        if size.is_empty() || size.len() > 16 || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid("a chunk size is not hexadecimal"));
+        }
+        let size = u64::from_str_radix(size, 16).map_err(|_| invalid("a chunk size is not hexadecimal"))?;
+        let size = usize::try_from(size).ok().filter(|s| *s <= self.limits.max_chunk_size);
+        let size = size.ok_or(invalid("a chunk is larger than the maximum chunk size"))?;
+        self.chunk_signature = match (self.mode.is_signed(), ext) {
+            (true, Some(ext)) => {
+                let sig =
+                    ext.strip_prefix("chunk-signature=").ok_or(invalid("a chunk header lacks chunk-signature"))?;
+                Some(sig.parse().map_err(|_| invalid("a chunk signature is not 64 lowercase hex digits"))?)
+            }
+            (true, None) => return Err(invalid("a chunk header lacks chunk-signature")),
+            (false, Some(_)) => return Err(invalid("an unsigned chunk header has an extension")),
+            (false, None) => None,
+        };
+        if self.decoded_len.saturating_add(size as u64) > self.expected_len {
+            return Err(incomplete("the body is longer than x-amz-decoded-content-length"));
+        }
+        if size == 0 {
+            // The final chunk: no data, and the trailer section follows.
+            self.chunk_hash = Sha256::new();
+            self.verify_chunk_signature()?;
+            self.state = State::Trailer;
+        } else {
+            self.chunk.clear();
+            self.chunk.reserve(size);
+            self.chunk_hash = Sha256::new();
+            self.state = State::Data(size);
+        }
+        Ok(())
+    }
+
+    /// Checks the current chunk's signature against the chain.
+    fn verify_chunk_signature(&mut self) -> Result<(), VerifyError> {
+        let hash: [u8; 32] = core::mem::take(&mut self.chunk_hash).finalize().into();
+        match (&mut self.chain, self.chunk_signature.take()) {
+            (Some(chain), Some(sig)) => {
+                if chain.verify_chunk_hash(&hash, &sig) {
+                    Ok(())
+                } else {
+                    Err(mismatch())
+                }
+            }
+            (Some(_), None) => Err(mismatch()),
+            (None, _) => Ok(()),
+        }
+    }
+
+    /// Verifies the buffered chunk and releases it.
+    fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), VerifyError> {
+        self.verify_chunk_signature()?;
+        for (_, c) in &mut self.checksums {
+            c.update(&self.chunk);
+        }
+        out.extend_from_slice(&self.chunk);
+        self.decoded_len += self.chunk.len() as u64;
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// One trailer line, or the empty line that ends the trailer section.
+    fn on_trailer_line(&mut self, line: Vec<u8>) -> Result<(), VerifyError> {
+        if !line.is_empty() {
+            if self.trailers.len() >= self.limits.max_trailers {
+                return Err(invalid("too many trailer lines"));
+            }
+            let line = String::from_utf8(line).map_err(|_| invalid("a trailer line is not UTF-8"))?;
+            let (name, value) = line.split_once(':').ok_or(invalid("a trailer line is not name:value"))?;
+            self.trailers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+            return Ok(());
+        }
+        self.check_trailers()?;
+        if self.decoded_len != self.expected_len {
+            return Err(incomplete("the body is shorter than x-amz-decoded-content-length"));
+        }
+        self.state = State::Done;
+        Ok(())
+    }
+
+    /// Checks the trailer section: the names announced, its signature, and the checksums.
+    fn check_trailers(&mut self) -> Result<(), VerifyError> {
+        let signature = if self.mode == StreamingMode::SignedPayloadTrailer {
+            match self.trailers.pop() {
+                Some((name, value)) if name == "x-amz-trailer-signature" => Some(
+                    value
+                        .parse::<Signature>()
+                        .map_err(|_| invalid("the trailer signature is not 64 lowercase hex digits"))?,
+                ),
+                _ => return Err(invalid("the trailer lacks x-amz-trailer-signature")),
+            }
+        } else {
+            None
+        };
+        let mut names: Vec<&str> = self.trailers.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        let mut announced: Vec<&str> = self.announced.iter().map(String::as_str).collect();
+        announced.sort_unstable();
+        if names != announced {
+            return Err(invalid("the trailers sent differ from those x-amz-trailer announced"));
+        }
+        if let (Some(sig), Some(chain)) = (signature, &mut self.chain) {
+            let mut canonical = String::new();
+            for (n, v) in &self.trailers {
+                canonical.push_str(n);
+                canonical.push(':');
+                canonical.push_str(v);
+                canonical.push('\n');
+            }
+            if !chain.verify_trailer(canonical.as_bytes(), &sig) {
+                return Err(mismatch());
+            }
+        }
+        for (algorithm, checksum) in core::mem::take(&mut self.checksums) {
+            let computed = checksum.finish();
+            let sent = self.trailers.iter().find(|(n, _)| n == algorithm.header_name()).map(|(_, v)| v.as_str());
+            if !sent.is_some_and(|s| bool::from(s.as_bytes().ct_eq(computed.as_bytes()))) {
+                return Err(VerifyError::new(
+                    ErrorCode::XAmzContentChecksumMismatch,
+                    format!("the {} trailer does not match the body", algorithm.header_name()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
