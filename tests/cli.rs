@@ -642,3 +642,246 @@ fn verify_explain_and_exit_codes() {
     assert_eq!(out.status.code(), Some(2), "verify without --credentials");
     let _ = std::fs::remove_file(&file.credentials);
 }
+
+/// The signing time of the `--chunked` tests (that of the S3 documentation's example).
+const CHUNKED_TIME: &str = "20130524T000000Z";
+
+/// A PUT of `body` with a (decoded) Content-Length, as a client would write it before chunking.
+fn chunked_input(body: &[u8]) -> Vec<u8> {
+    let mut input =
+        format!("PUT /bucket/key HTTP/1.1\nHost:bucket.s3.amazonaws.com\nContent-Length:{}\n\n", body.len())
+            .into_bytes();
+    input.extend_from_slice(body);
+    input
+}
+
+/// Runs `sigv4 sign --s3 --chunked ...` with `extra` flags on `input`; returns the signed request.
+fn sign_chunked(input: &[u8], extra: &[&str], what: &str) -> Vec<u8> {
+    let base = ["sign", "--region", "us-east-1", "--service", "s3", "--time", CHUNKED_TIME, "--s3"];
+    let args = [&base[..], &["--access-key-id", AKID, "--secret-access-key", SECRET], extra].concat();
+    run_ok(&args, Input::Stdin(input), what)
+}
+
+/// Where the body of a raw request with LF line endings starts.
+fn body_start(bytes: &[u8]) -> usize {
+    bytes.windows(2).position(|w| w == b"\n\n").expect("a blank line") + 2
+}
+
+/// The `chunk-signature=` values of an encoded body, in order.
+fn chunk_signatures(body: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(body);
+    text.split(";chunk-signature=").skip(1).map(|s| s.chars().take(64).collect()).collect()
+}
+
+/// The (offset, length) of each non-empty chunk's data in an encoded body.
+fn chunk_data(wire: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = at + wire[at..].windows(2).position(|w| w == b"\r\n").expect("a chunk header line");
+        let line = String::from_utf8_lossy(&wire[at..line_end]).into_owned();
+        let size = usize::from_str_radix(line.split(';').next().unwrap_or_default(), 16).expect("hex chunk size");
+        if size == 0 {
+            return out;
+        }
+        out.push((line_end + 2, size));
+        at = line_end + 2 + size + 2;
+    }
+}
+
+#[test]
+fn sign_chunked_every_mode_verifies_and_a_changed_data_byte_is_rejected() {
+    // 200000 bytes in chunks of 65536: three full chunks and one of 3392 bytes.
+    let body: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(7) % 251) as u8).collect();
+    let input = chunked_input(&body);
+    let credentials = credentials_file("chunked-modes", AKID, SECRET, None);
+    let mut cases: Vec<(Option<&str>, bool)> = vec![(None, false)];
+    for trailer in ["crc32", "crc32c", "crc64nvme", "sha1", "sha256"] {
+        cases.push((Some(trailer), false));
+        cases.push((Some(trailer), true));
+    }
+    for (trailer, unsigned) in cases {
+        let mut extra = vec!["--chunked", "65536"];
+        if let Some(t) = trailer {
+            extra.extend(["--trailer", t]);
+        }
+        if unsigned {
+            extra.push("--unsigned-payload");
+        }
+        let what = format!("--chunked {}", extra[2..].join(" "));
+        let mode = match (trailer, unsigned) {
+            (None, _) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+            (Some(_), false) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+            (Some(_), true) => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        };
+        let signed = sign_chunked(&input, &extra, &what);
+        let start = body_start(&signed);
+        let wire = &signed[start..];
+        let head = parse(&signed[..start], &what);
+        assert_eq!(header(&head, "content-length", &what), wire.len().to_string(), "{what}: content-length");
+        assert_eq!(head.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("content-length")).count(), 1);
+        assert_eq!(header(&head, "content-encoding", &what), "aws-chunked", "{what}");
+        assert_eq!(header(&head, "x-amz-decoded-content-length", &what), "200000", "{what}");
+        assert_eq!(header(&head, "x-amz-content-sha256", &what), mode, "{what}");
+        let sigs = chunk_signatures(wire);
+        assert_eq!(sigs.len(), if unsigned { 0 } else { 5 }, "{what}: chunk signatures");
+        let first_header =
+            if unsigned { "10000\r\n".to_owned() } else { format!("10000;chunk-signature={}\r\n", sigs[0]) };
+        assert!(wire.starts_with(first_header.as_bytes()), "{what}: first chunk header");
+        let decoded: Vec<u8> = chunk_data(wire).iter().flat_map(|&(at, len)| wire[at..at + len].to_vec()).collect();
+        assert_eq!(decoded, body, "{what}: the chunks hold the body");
+        if let Some(t) = trailer {
+            let name = format!("x-amz-checksum-{t}");
+            assert_eq!(header(&head, "x-amz-trailer", &what), name, "{what}");
+            let text = String::from_utf8_lossy(wire);
+            assert!(text.contains(&format!("\r\n{name}:")), "{what}: trailer line");
+            assert_eq!(text.contains("\r\nx-amz-trailer-signature:"), !unsigned, "{what}: trailer signature");
+        }
+        assert!(wire.ends_with(b"\r\n\r\n"), "{what}: the body ends with an empty line");
+
+        let mut args = vec!["--time".to_owned(), CHUNKED_TIME.to_owned()];
+        args.push(if unsigned { "--allow-unsigned-payload" } else { "--s3" }.to_owned());
+        let file = SignedFile { name: what.clone(), bytes: Vec::new(), credentials: credentials.clone(), args };
+        let (code, stdout) = verify(&file, &signed);
+        assert_eq!(code, Some(0), "{what}: {stdout}");
+        assert!(
+            stdout.contains(&format!("\"payload\": \"streaming {mode} (every chunk checked)\"")),
+            "{what}: {stdout}"
+        );
+
+        // One byte of chunk data changed: in the first chunk, and in the last (partial) one.
+        let data = chunk_data(wire);
+        assert_eq!(data.iter().map(|&(_, len)| len).collect::<Vec<_>>(), [65536, 65536, 65536, 3392], "{what}");
+        let (first_data, last_data) = (start + data[0].0, start + data[3].0);
+        for at in [first_data + 100, last_data + 3391] {
+            let tampered = with_byte(&signed, at, signed[at] ^ 0x20);
+            let (code, stdout) = verify(&file, &tampered);
+            assert_eq!(code, Some(1), "{what}, byte {at} changed: {stdout}");
+            let want = if unsigned { "XAmzContentChecksumMismatch" } else { "SignatureDoesNotMatch" };
+            assert!(stdout.contains(&format!("\"code\": \"{want}\"")), "{what}, byte {at} changed: {stdout}");
+        }
+    }
+    let _ = std::fs::remove_file(&credentials);
+}
+
+#[test]
+fn sign_chunked_keeps_crlf_and_small_chunks() {
+    // CRLF line endings are kept; a Content-Encoding already present is replaced in place.
+    let input = b"PUT /k HTTP/1.1\r\nHost:b.s3.amazonaws.com\r\nContent-Encoding:gzip\r\n\r\nhello, world";
+    let signed = sign_chunked(input, &["--chunked", "5"], "crlf");
+    let text = String::from_utf8_lossy(&signed).into_owned();
+    assert!(
+        text.starts_with("PUT /k HTTP/1.1\r\nHost:b.s3.amazonaws.com\r\nContent-Encoding:aws-chunked\r\n"),
+        "{text}"
+    );
+    let start = text.find("\r\n\r\n").expect("blank line") + 4;
+    let sigs = chunk_signatures(&signed[start..]);
+    assert_eq!(sigs.len(), 4, "5 + 5 + 2 bytes and the final chunk: {text}");
+    let frames: Vec<&str> = text[start..].split("\r\n").collect();
+    assert_eq!(frames[1], "hello");
+    assert_eq!(frames[3], ", wor");
+    assert_eq!(frames[5], "ld");
+    assert!(frames[6].starts_with("0;chunk-signature="));
+    let credentials = credentials_file("chunked-crlf", AKID, SECRET, None);
+    let file = SignedFile {
+        name: "crlf".to_owned(),
+        bytes: Vec::new(),
+        credentials: credentials.clone(),
+        args: vec!["--time".to_owned(), CHUNKED_TIME.to_owned(), "--s3".to_owned()],
+    };
+    let (code, stdout) = verify(&file, &signed);
+    assert_eq!(code, Some(0), "{stdout}");
+    let _ = std::fs::remove_file(&credentials);
+}
+
+#[test]
+fn sign_chunked_errors() {
+    let input = chunked_input(b"data");
+    let env = [("AWS_ACCESS_KEY_ID", AKID), ("AWS_SECRET_ACCESS_KEY", SECRET)];
+    for sub in ["sign", "canonical"] {
+        let base = [sub, "--region", "us-east-1", "--service", "s3", "--time", CHUNKED_TIME];
+        for (what, extra) in [
+            ("--chunked 0", &["--chunked", "0"][..]),
+            ("--chunked with --presign", &["--chunked", "4", "--presign", "60"]),
+            ("bad trailer", &["--chunked", "4", "--trailer", "md5"]),
+            ("empty trailer", &["--chunked", "4", "--trailer", ""]),
+            ("--unsigned-payload without --trailer", &["--chunked", "4", "--unsigned-payload"]),
+            ("--trailer without --chunked", &["--trailer", "crc32"]),
+        ] {
+            let args = [&base[..], extra].concat();
+            assert_error(&run(&args, &env, Input::Stdin(&input)), &format!("{sub}: {what}"));
+        }
+        // A streaming x-amz-content-sha256 of another mode disagrees with the payload line.
+        let other = b"PUT /k HTTP/1.1\nHost:h\nx-amz-content-sha256:STREAMING-UNSIGNED-PAYLOAD-TRAILER\n\nab";
+        let args = [&base[..], &["--chunked", "4"]].concat();
+        assert_error(&run(&args, &env, Input::Stdin(other)), &format!("{sub}: other streaming mode"));
+        // A chunk size that is not a number is a usage error.
+        let args = [&base[..], &["--chunked", "x"]].concat();
+        assert_eq!(run(&args, &env, Input::Stdin(&input)).status.code(), Some(2), "{sub}: --chunked x");
+    }
+}
+
+#[test]
+fn sign_chunked_reproduces_the_s3_put_object_example() {
+    let path = vectors().join("s3-examples/put-object-chunked.json");
+    let v: serde_json::Value = serde_json::from_str(&read_text(&path)).expect("json");
+    let (input, expected) = (&v["input"], &v["expected"]);
+    let text = |v: &serde_json::Value| v.as_str().expect("string").to_owned();
+    // The request as the document shows it, with its aws-chunked headers: the tool replaces
+    // them with the same values and keeps the matching x-amz-content-sha256.
+    let mut request = format!("{} {} HTTP/1.1\n", text(&input["method"]), text(&input["path"]));
+    for h in input["headers"].as_array().expect("headers") {
+        request.push_str(&format!("{}:{}\n", text(&h[0]), text(&h[1])));
+    }
+    request.push('\n');
+    let mut request = request.into_bytes();
+    let fill = text(&input["body"]["byte"]).into_bytes()[0];
+    let len = usize::try_from(input["body"]["length"].as_u64().expect("length")).expect("usize");
+    request.resize(request.len() + len, fill);
+    let chunk = input["chunks"][0]["size"].as_u64().expect("chunk size").to_string();
+    let creds = &input["credentials"];
+    let (akid, secret) = (text(&creds["access_key_id"]), text(&creds["secret_access_key"]));
+    let (region, service, time) = (text(&input["region"]), text(&input["service"]), text(&input["timestamp"]));
+    let args = [
+        "--region",
+        &region,
+        "--service",
+        &service,
+        "--time",
+        &time,
+        "--access-key-id",
+        &akid,
+        "--secret-access-key",
+        &secret,
+        "--s3",
+        "--chunked",
+        &chunk,
+    ];
+
+    let out = run_ok(&[&["canonical"], &args[..]].concat(), Input::Stdin(&request), "s3 chunked");
+    let want = format!("{}\n\n{}\n", text(&expected["canonical_request"]), text(&expected["string_to_sign"]));
+    assert_eq!(String::from_utf8_lossy(&out), want, "canonical request of the seed");
+
+    let signed = run_ok(&[&["sign"], &args[..]].concat(), Input::Stdin(&request), "s3 chunked");
+    let start = body_start(&signed);
+    let head = parse(&signed[..start], "s3 chunked");
+    let authz = header(&head, "authorization", "s3 chunked");
+    assert_eq!(authz, text(&expected["authorization"]));
+    assert_eq!(authz_signature(&authz), text(&expected["seed_signature"]));
+    assert_eq!(header(&head, "content-length", "s3 chunked"), (signed.len() - start).to_string());
+    assert_eq!(signed.len() - start, 66824, "the documented Content-Length");
+    let want_chunks: Vec<String> =
+        expected["chunks"].as_array().expect("chunks").iter().map(|c| text(&c["signature"])).collect();
+    assert_eq!(chunk_signatures(&signed[start..]), want_chunks);
+
+    let credentials = credentials_file("chunked-s3-example", &akid, &secret, None);
+    let file = SignedFile {
+        name: "s3 chunked".to_owned(),
+        bytes: Vec::new(),
+        credentials: credentials.clone(),
+        args: vec!["--time".to_owned(), time.clone(), "--s3".to_owned(), "--region".to_owned(), region.clone()],
+    };
+    let (code, stdout) = verify(&file, &signed);
+    assert_eq!(code, Some(0), "{stdout}");
+    let _ = std::fs::remove_file(&credentials);
+}

@@ -14,8 +14,10 @@
 //!
 //! * `sign` prints the signed request, byte for byte: the input with the signing headers added
 //!   (`X-Amz-Date`, `x-amz-content-sha256`, `X-Amz-Security-Token`, `Authorization`), or, with
-//!   `--presign`, with the signing query parameters appended to the request target.
-//! * `canonical` prints the canonical request, a blank line, the string to sign, and a newline.
+//!   `--presign`, with the signing query parameters appended to the request target. With
+//!   `--chunked` the body is sent as `aws-chunked` (see below).
+//! * `canonical` prints the canonical request, a blank line, the string to sign, and a newline
+//!   (with `--chunked`, those of the request's head, whose signature seeds the chunk chain).
 //!
 //! Options (both subcommands):
 //!
@@ -35,6 +37,18 @@
 //! * `--access-key-id`, `--secret-access-key`: the credentials. Without these flags they come
 //!   from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, and the token from
 //!   `AWS_SESSION_TOKEN`. A flag wins over the environment.
+//! * `--chunked SIZE`: a streaming upload. The body is framed as `aws-chunked` in chunks of
+//!   `SIZE` bytes (the last may be shorter, and an empty final chunk ends it). The request gets
+//!   `Content-Encoding: aws-chunked`, `x-amz-decoded-content-length` (the body's length),
+//!   `x-amz-trailer` (with `--trailer`) and the encoded `Content-Length`, replacing headers of
+//!   those names; its head is signed with the streaming payload line in a signed
+//!   `x-amz-content-sha256`, and each chunk's signature chains from that seed signature.
+//!   Not with `--presign`.
+//! * `--trailer crc32|crc32c|crc64nvme|sha1|sha256` (with `--chunked`): end the body with a
+//!   trailing checksum (`x-amz-checksum-*`), signed: `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
+//!   With `--unsigned-payload` the chunks are not signed and the checksum protects the body:
+//!   `STREAMING-UNSIGNED-PAYLOAD-TRAILER`. `--chunked` alone is
+//!   `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`; `--chunked --unsigned-payload` needs `--trailer`.
 //!
 //! Example:
 //!
@@ -49,6 +63,12 @@
 //!
 //! ```
 //!
+//! A chunked upload of a 66560-byte body in 64 KiB chunks, with a signed CRC32C trailer:
+//!
+//! ```text
+//! $ sigv4 sign put.req --region us-east-1 --service s3 --s3 --chunked 65536 --trailer crc32c
+//! ```
+//!
 //! `verify` checks a signed request (with its body) against the keys of a shared-credentials
 //! file (`[profile]` sections with `aws_access_key_id`, `aws_secret_access_key` and, for
 //! temporary credentials, `aws_session_token`). On success it prints the verified identity as
@@ -57,7 +77,8 @@
 //! signature does not match. `--region` and `--service` restrict what is accepted; without
 //! `--service`, the service the request names is accepted. `--time` sets the verifier's clock.
 //! `--no-normalize`, `--omit-session-token` and `--allow-unsigned-payload` mirror the signing
-//! flags.
+//! flags. An `aws-chunked` body is checked chunk by chunk, with its trailer; a
+//! `STREAMING-UNSIGNED-PAYLOAD-TRAILER` request needs `--s3` or `--allow-unsigned-payload`.
 //!
 //! Exit status: 0 on success; 1 when `verify` rejects the request; 2 on bad input (unreadable file, unparsable request, missing
 //! credentials, bad `--time`, a signing error), with one line `sigv4: error: <message>` on
@@ -72,8 +93,11 @@ use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand};
 
+#[path = "sigv4/chunked.rs"]
+mod chunked;
 #[path = "sigv4/verify.rs"]
 mod verify;
+use sigv4_kit::chunked::ChunkedOptions;
 use sigv4_kit::{
     AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings, UriMode,
 };
@@ -169,12 +193,22 @@ struct SigningArgs {
     /// Add a signed x-amz-content-sha256 header holding the payload hash (implied by --s3).
     #[arg(long)]
     content_sha256: bool,
-    /// Use UNSIGNED-PAYLOAD instead of the body hash (the default for --s3 --presign).
+    /// Use UNSIGNED-PAYLOAD instead of the body hash (the default for --s3 --presign); with
+    /// --chunked and --trailer, STREAMING-UNSIGNED-PAYLOAD-TRAILER (unsigned chunks).
     #[arg(long)]
     unsigned_payload: bool,
     /// Sign in the query string (a presigned URL) valid for SECONDS.
     #[arg(long, value_name = "SECONDS")]
     presign: Option<u64>,
+    /// Send the body as aws-chunked in chunks of SIZE bytes, each signed, chained from the
+    /// request's signature (sets Content-Encoding, Content-Length and
+    /// x-amz-decoded-content-length; not with --presign).
+    #[arg(long, value_name = "SIZE")]
+    chunked: Option<usize>,
+    /// With --chunked: end the body with a signed trailing checksum: crc32, crc32c, crc64nvme,
+    /// sha1 or sha256 (unsigned chunks with --unsigned-payload).
+    #[arg(long, value_name = "ALGORITHM")]
+    trailer: Option<String>,
 }
 
 /// Credentials; the environment supplies what the flags do not.
@@ -255,18 +289,30 @@ fn run(command: &Command) -> Result<Outcome, CliError> {
 
 /// `sigv4 sign`: prints the signed request.
 fn sign(args: &RequestArgs) -> Result<(), CliError> {
-    let mut raw = read_request(args.file.as_deref())?;
+    let raw = read_request(args.file.as_deref())?;
     let job = Job::new(args, &raw)?;
+    // With --chunked, the head is signed and the input's body is encoded after it.
+    let (mut head, chunked_body) = match &job.chunked {
+        Some(options) => (chunked::head(&raw, options)?, Some((options, raw))),
+        None => (raw, None),
+    };
     let output =
-        job.signer.sign_at(&raw.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
-    raw.apply(&output);
-    write_stdout(&raw.to_bytes())
+        job.signer.sign_at(&head.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
+    head.apply(&output);
+    let mut bytes = head.to_bytes();
+    if let Some((options, raw)) = chunked_body {
+        chunked::encode(&job.signer, &output, job.time, options, raw.body(), &mut bytes)?;
+    }
+    write_stdout(&bytes)
 }
 
 /// `sigv4 canonical`: prints the canonical request and the string to sign.
 fn canonical(args: &RequestArgs) -> Result<(), CliError> {
-    let raw = read_request(args.file.as_deref())?;
+    let mut raw = read_request(args.file.as_deref())?;
     let job = Job::new(args, &raw)?;
+    if let Some(options) = &job.chunked {
+        raw = chunked::head(&raw, options)?;
+    }
     let explanation =
         job.signer.explain_at(&raw.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
     let text = format!("{}\n\n{}\n", explanation.canonical_request, explanation.string_to_sign);
@@ -278,17 +324,26 @@ struct Job {
     signer: SigV4Signer,
     payload: PayloadHash,
     time: AmzDate,
+    /// How the body is framed, with `--chunked`.
+    chunked: Option<ChunkedOptions>,
 }
 
 impl Job {
     fn new(args: &RequestArgs, raw: &RawRequest) -> Result<Self, CliError> {
         let s = &args.signing;
+        let chunked = chunked::options(s)?;
         let credentials = args.credentials.resolve()?;
         let time = signing_time(s.time.as_deref(), raw)?;
-        let signer = SigV4Signer::new(credentials, s.region.as_str(), s.service.as_str())
-            .with_settings(settings(s, args.credentials.omit_session_token));
-        let payload = signer.payload_hash(raw.body());
-        Ok(Self { signer, payload, time })
+        let mut settings = settings(s, args.credentials.omit_session_token);
+        if chunked.is_some() {
+            settings = settings.with_content_sha256_header(true);
+        }
+        let signer = SigV4Signer::new(credentials, s.region.as_str(), s.service.as_str()).with_settings(settings);
+        let payload = match &chunked {
+            Some(options) => PayloadHash::streaming(options.mode),
+            None => signer.payload_hash(raw.body()),
+        };
+        Ok(Self { signer, payload, time, chunked })
     }
 }
 

@@ -1,0 +1,115 @@
+//! `--chunked`: an `aws-chunked` streaming upload, the body framed in signed chunks.
+//!
+//! The request's head gets the headers of [`ChunkedOptions::headers`] (an existing header of the
+//! same name is replaced in place; the others are appended), the head is signed with the
+//! streaming payload line and a signed `x-amz-content-sha256`, and the body is then encoded by
+//! the chunk encoder that continues from that (seed) signature.
+
+use sigv4_kit::chunked::{ChecksumAlgorithm, ChunkedOptions, StreamingMode};
+use sigv4_kit::{AmzDate, RawRequest, SigV4Signer, SigningOutput};
+
+use super::{CliError, SigningArgs};
+
+/// The chunked options the flags ask for; `None` without `--chunked`.
+pub(crate) fn options(s: &SigningArgs) -> Result<Option<ChunkedOptions>, CliError> {
+    let Some(size) = s.chunked else {
+        if s.trailer.is_some() {
+            return Err(CliError("--trailer needs --chunked".to_owned()));
+        }
+        return Ok(None);
+    };
+    if size == 0 {
+        return Err(CliError("invalid --chunked 0: the chunk size must be at least 1 byte".to_owned()));
+    }
+    if s.presign.is_some() {
+        return Err(CliError(
+            "--chunked cannot be used with --presign: an aws-chunked body needs header signing".to_owned(),
+        ));
+    }
+    let trailer = match s.trailer.as_deref() {
+        Some(name) => Some(
+            name.parse::<ChecksumAlgorithm>()
+                .map_err(|e| CliError::new(format_args!("invalid --trailer {name:?}"), e))?,
+        ),
+        None => None,
+    };
+    let mode = match (trailer.is_some(), s.unsigned_payload) {
+        (false, false) => StreamingMode::SignedPayload,
+        (true, false) => StreamingMode::SignedPayloadTrailer,
+        (true, true) => StreamingMode::UnsignedPayloadTrailer,
+        (false, true) => {
+            return Err(CliError(
+                "--unsigned-payload with --chunked needs --trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER)".to_owned(),
+            ));
+        }
+    };
+    let options = ChunkedOptions::new(mode).with_chunk_size(size);
+    Ok(Some(match trailer {
+        Some(t) => options.with_trailer(t),
+        None => options,
+    }))
+}
+
+/// The head of `raw` with the `aws-chunked` headers for its body, and no body.
+pub(crate) fn head(raw: &RawRequest, options: &ChunkedOptions) -> Result<RawRequest, CliError> {
+    let bytes = raw.to_bytes();
+    let head_len = bytes.len() - raw.body().len();
+    let head = bytes.get(..head_len).unwrap_or_default();
+    let eol: &[u8] = if head.ends_with(b"\r\n") { b"\r\n" } else { b"\n" };
+    // `to_bytes` writes the request line, then one `name:value` line per header.
+    let request_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let request_line = request_line.strip_suffix(b"\r").unwrap_or(request_line);
+
+    let mut headers: Vec<(String, String)> = raw.headers().to_vec();
+    for (name, value) in options.headers(raw.body().len() as u64) {
+        let mut found = false;
+        headers.retain_mut(|(n, v)| {
+            if !n.eq_ignore_ascii_case(name) {
+                return true;
+            }
+            if found {
+                return false;
+            }
+            found = true;
+            value.clone_into(v);
+            true
+        });
+        if !found {
+            headers.push((name.to_owned(), value));
+        }
+    }
+
+    let mut out = Vec::with_capacity(head_len + 256);
+    out.extend_from_slice(request_line);
+    out.extend_from_slice(eol);
+    for (n, v) in &headers {
+        for part in [n.as_bytes(), b":", v.as_bytes(), eol] {
+            out.extend_from_slice(part);
+        }
+    }
+    out.extend_from_slice(eol);
+    RawRequest::parse(&out).map_err(|e| CliError::new("cannot add the aws-chunked headers", e))
+}
+
+/// Appends `body` encoded as `aws-chunked` to `out`, its chunk signatures chained from the
+/// signature of `seed`, the head signed at `time`.
+pub(crate) fn encode(
+    signer: &SigV4Signer,
+    seed: &SigningOutput,
+    time: AmzDate,
+    options: &ChunkedOptions,
+    body: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), CliError> {
+    let mut encoder = signer.chunk_encoder(seed, time, options).map_err(|e| CliError::new("cannot sign", e))?;
+    let len = sigv4_kit::chunked::ChunkedEncoder::encoded_len(
+        options.mode,
+        body.len() as u64,
+        options.chunk_size,
+        options.trailer,
+    );
+    out.reserve(usize::try_from(len).unwrap_or(0));
+    encoder.push(body, out);
+    encoder.finish(out);
+    Ok(())
+}
