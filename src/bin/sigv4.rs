@@ -84,6 +84,9 @@
 //! credentials, bad `--time`, a signing error), with one line `sigv4: error: <message>` on
 //! standard error, and 2 for command-line usage errors.
 
+#![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::ffi::OsString;
 use std::fmt::Display;
 use std::io::{Read, Write};

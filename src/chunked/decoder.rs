@@ -185,6 +185,11 @@ impl ChunkedDecoder {
                     let (data, rest) = input.split_at(take);
                     self.chunk.extend_from_slice(data);
                     self.chunk_hash.update(data);
+                    // While the bytes are in cache. A chunk that fails its signature makes the
+                    // decoder terminal, so its bytes never reach a released checksum.
+                    for (_, c) in &mut self.checksums {
+                        c.update(data);
+                    }
                     input = rest;
                     self.state = if take == remaining { State::DataEnd(0) } else { State::Data(remaining - take) };
                 }
@@ -288,11 +293,13 @@ impl ChunkedDecoder {
     /// Verifies the buffered chunk and releases it.
     fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), VerifyError> {
         self.verify_chunk_signature()?;
-        for (_, c) in &mut self.checksums {
-            c.update(&self.chunk);
-        }
-        out.extend_from_slice(&self.chunk);
         self.decoded_len += self.chunk.len() as u64;
+        if out.is_empty() {
+            // Hand the buffer over instead of copying it.
+            core::mem::swap(out, &mut self.chunk);
+        } else {
+            out.extend_from_slice(&self.chunk);
+        }
         self.chunk.clear();
         Ok(())
     }
