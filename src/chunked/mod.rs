@@ -43,11 +43,16 @@
 //!
 //! [`SigV4Signer::sign_chunked`]: crate::SigV4Signer::sign_chunked
 
+/// [`http_body::Body`] adapters for `aws-chunked` payloads (feature `http-body`).
+#[cfg(feature = "http-body")]
+pub mod body;
 mod chain;
 mod checksum;
 mod decoder;
 mod encoder;
 
+#[cfg(feature = "http-body")]
+pub use body::{SigningBody, VerifyBodyError, VerifyingBody};
 pub use chain::{CHUNK_ALGORITHM, ChunkChain, TRAILER_ALGORITHM};
 pub use checksum::{Checksum, ChecksumAlgorithm, UnknownChecksum};
 pub use decoder::{ChunkLimits, ChunkedDecoder};
