@@ -3,6 +3,10 @@
 //!
 //! Push bytes as the network delivers them, in any split; verified payload bytes are appended
 //! to the output. The first failure is terminal: every later call fails the same way.
+//!
+//! In `STREAMING-UNSIGNED-PAYLOAD-TRAILER` mode the chunks carry no signature: their bytes are
+//! released as they arrive, and only the trailing checksum, checked when the trailer arrives,
+//! protects them. Do not commit such data before [`ChunkedDecoder::finish`] succeeds.
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

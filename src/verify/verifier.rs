@@ -353,6 +353,15 @@ impl Verifier {
                 "x-amz-trailer must name the trailers in the trailer modes, and only there",
             ));
         }
+        if mode == StreamingMode::UnsignedPayloadTrailer
+            && !trailers.iter().any(|t| crate::chunked::ChecksumAlgorithm::from_header_name(t).is_some())
+        {
+            // Unsigned chunks are protected by the trailing checksum alone.
+            return Err(VerifyError::new(
+                ErrorCode::InvalidRequest,
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER needs an x-amz-checksum-* trailer",
+            ));
+        }
         if trailers.len() > 16 {
             return Err(VerifyError::new(ErrorCode::InvalidRequest, "x-amz-trailer names too many trailers"));
         }
