@@ -8,17 +8,13 @@
 //! The generator avoids inputs on which the two signers legitimately differ; each such
 //! restriction is marked "Known difference" below.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, UNIX_EPOCH};
+mod common;
 
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SessionTokenMode as AwsTokenMode, SignableBody as AwsBody,
-    SignableRequest as AwsRequest, SignatureLocation as AwsLocation, SigningSettings as AwsSettings,
-    UriPathNormalizationMode,
-};
-use aws_smithy_runtime_api::client::identity::Identity;
+use aws_sigv4::http_request::{SessionTokenMode as AwsTokenMode, SignableBody as AwsBody};
+use common::aws_signer::{AwsKey, Capture, aws_settings, aws_sign};
+use common::strategies::{escape_char, header_name_of, path_of, query_of, select_str, spaced_words, unreserved};
+use common::{build_request, proptest_config, uri_encode};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use sigv4_kit::{
     AmzDate, Credentials, FixedClock, PayloadMode, SessionTokenMode, SigV4Signer, SignableRequest, Signer,
     SigningSettings,
@@ -26,67 +22,6 @@ use sigv4_kit::{
 
 /// Cases per test; four tests (two URI modes times two signature locations).
 const CASES: u32 = 1000;
-
-fn config() -> ProptestConfig {
-    // No failure persistence: a failing case is printed, and no file is written into the tree.
-    ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Capturing the canonical request that aws-sigv4 logs with `tracing::trace!`.
-// ---------------------------------------------------------------------------------------------
-
-/// A minimal subscriber that records the fields of every `aws_sigv4` event.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<(String, String)>>>);
-
-struct FieldVisitor<'a>(&'a mut Vec<(String, String)>);
-
-impl tracing::field::Visit for FieldVisitor<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name().to_owned(), format!("{value:?}")));
-    }
-
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        self.0.push((field.name().to_owned(), value.to_owned()));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::TRACE)
-    }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        if event.metadata().target().starts_with("aws_sigv4") {
-            let mut fields = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            event.record(&mut FieldVisitor(&mut fields));
-        }
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-impl Capture {
-    fn field(&self, name: &str) -> Option<String> {
-        let fields = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The generated request.
@@ -162,27 +97,14 @@ impl Case {
     }
 
     fn http_request(&self) -> http::Request<Vec<u8>> {
-        let mut b = http::Request::builder().method(self.method.as_str()).uri(self.uri());
-        for (n, v) in self.all_headers() {
-            b = b.header(n, v);
-        }
-        b.body(self.body.clone()).expect("generated request is a valid http::Request")
+        build_request(&self.method, &self.uri(), &self.all_headers(), self.body.clone())
+            .expect("generated request is a valid http::Request")
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Strategies.
 // ---------------------------------------------------------------------------------------------
-
-const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-
-fn unreserved() -> impl Strategy<Value = String> {
-    prop::sample::select(UNRESERVED.chars().collect::<Vec<_>>()).prop_map(String::from)
-}
-
-fn select_str(options: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(options).prop_map(str::to_owned)
-}
 
 fn method() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -236,22 +158,7 @@ fn path_segment(s3: bool) -> BoxedStrategy<String> {
 /// path gets a slash appended, which both normalize alike. (aws-sigv4 also cannot take raw
 /// spaces in a path: it parses an `http::Uri`.)
 fn path(s3: bool) -> impl Strategy<Value = String> {
-    (prop::collection::vec(path_segment(s3), 0..6), any::<bool>()).prop_map(move |(segments, trailing)| {
-        let mut p = format!("/{}", segments.join("/"));
-        if trailing && !segments.is_empty() {
-            p.push('/');
-        }
-        if !s3 && (p.ends_with("/.") || p.ends_with("/..")) {
-            p.push('/');
-        }
-        p
-    })
-}
-
-/// Percent-encodes the UTF-8 bytes of `c`, in upper- or lowercase hex.
-fn escape_char(c: char, lower: bool) -> String {
-    let mut buf = [0u8; 4];
-    c.encode_utf8(&mut buf).bytes().map(|b| if lower { format!("%{b:02x}") } else { format!("%{b:02X}") }).collect()
+    path_of(path_segment(s3), !s3)
 }
 
 /// One piece of a query key or value.
@@ -286,16 +193,7 @@ fn query() -> impl Strategy<Value = Option<String>> {
         1 => select_str(&["", "1", "2", "a", "%20", "%2B"]),
         2 => query_component(8),
     ];
-    let param = prop_oneof![
-        6 => (key.clone(), value).prop_map(|(k, v)| format!("{k}={v}")),
-        2 => key,
-        1 => Just(String::new()),
-    ];
-    prop_oneof![
-        1 => Just(None),
-        1 => Just(Some(String::new())),
-        6 => prop::collection::vec(param, 1..7).prop_map(|p| Some(p.join("&"))),
-    ]
+    query_of(key, value, 7)
 }
 
 /// Header names that are never generated, compared case-insensitively.
@@ -332,51 +230,32 @@ const AVOIDED_HEADERS: &[&str] = &[
 ];
 
 fn header_name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => select_str(&[
-            "Content-Type",
-            "content-type",
-            "X-Amz-Meta-Foo",
-            "x-amz-meta-foo",
-            "X-AMZ-META-FOO",
-            "My-Header1",
-            "my-header1",
-            "Range",
-            "Content-MD5",
-            "X-Amz-Target",
-            "Accept",
-            // Excluded by both signers.
-            "User-Agent",
-            "X-Amzn-Trace-Id",
-            "transfer-encoding",
-        ]),
-        2 => "[A-Za-z][A-Za-z0-9_.!~'*^`|#$&+-]{0,12}",
-    ]
-    .prop_map(|n| if AVOIDED_HEADERS.iter().any(|a| a.eq_ignore_ascii_case(&n)) { format!("X-Not-{n}") } else { n })
+    const NAMES: &[&str] = &[
+        "Content-Type",
+        "content-type",
+        "X-Amz-Meta-Foo",
+        "x-amz-meta-foo",
+        "X-AMZ-META-FOO",
+        "My-Header1",
+        "my-header1",
+        "Range",
+        "Content-MD5",
+        "X-Amz-Target",
+        "Accept",
+        // Excluded by both signers.
+        "User-Agent",
+        "X-Amzn-Trace-Id",
+        "transfer-encoding",
+    ];
+    let avoid = |n: &str| AVOIDED_HEADERS.iter().any(|a| a.eq_ignore_ascii_case(n));
+    header_name_of(NAMES, "[A-Za-z][A-Za-z0-9_.!~'*^`|#$&+-]{0,12}", avoid, "X-Not-")
 }
 
 /// A header value: words separated by runs of spaces, with optional leading and trailing runs.
 ///
 /// Known difference: aws-sigv4 trims and collapses only spaces, not tabs, so values hold no tabs.
 fn header_value() -> impl Strategy<Value = String> {
-    let word_char = prop_oneof![
-        10 => (0x21u8..=0x7e).prop_map(char::from),
-        1 => prop::sample::select(vec!['é', 'ß', 'ሴ', '😀']),
-    ];
-    let word = prop::collection::vec(word_char, 1..8).prop_map(String::from_iter);
-    let spaces = |r: std::ops::Range<usize>| r.prop_map(|n| " ".repeat(n));
-    (spaces(0..4), prop::collection::vec((word, spaces(1..4)), 0..4), spaces(0..4)).prop_map(|(lead, words, trail)| {
-        let mut v = lead;
-        let n = words.len();
-        for (i, (w, sep)) in words.into_iter().enumerate() {
-            v.push_str(&w);
-            if i + 1 < n {
-                v.push_str(&sep);
-            }
-        }
-        v.push_str(&trail);
-        v
-    })
+    spaced_words(0..4)
 }
 
 fn case(s3: bool) -> impl Strategy<Value = Case> {
@@ -435,19 +314,6 @@ fn case(s3: bool) -> impl Strategy<Value = Case> {
 // Signing with both and comparing.
 // ---------------------------------------------------------------------------------------------
 
-/// AWS `UriEncode`: everything but unreserved characters.
-fn uri_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Headers as a list sorted by name (stable: values of one name keep their order).
 fn header_list(h: &http::HeaderMap) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = h.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
@@ -473,51 +339,21 @@ struct AwsResult {
 }
 
 fn sign_with_aws(c: &Case, s3: bool, expires: Option<u64>) -> AwsResult {
-    let identity: Identity = aws_credential_types::Credentials::new(
-        c.access_key.as_str(),
-        c.secret.as_str(),
-        c.token.clone(),
-        None,
-        "differential",
-    )
-    .into();
-    let mut settings = AwsSettings::default();
-    if s3 {
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        // Only used in header mode, like sigv4-kit's content_sha256_header.
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    } else {
-        settings.percent_encoding_mode = PercentEncodingMode::Double;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Enabled;
-        settings.payload_checksum_kind = PayloadChecksumKind::NoHeader;
-    }
-    settings.session_token_mode = AwsTokenMode::Include;
-    if let Some(e) = expires {
-        settings.signature_location = AwsLocation::QueryParams;
-        settings.expires_in = Some(Duration::from_secs(e));
-    } else {
-        settings.signature_location = AwsLocation::Headers;
-    }
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&c.region)
-        .name(&c.service)
-        .time(UNIX_EPOCH + Duration::from_secs(c.time))
-        .settings(settings)
-        .build()
-        .expect("aws-sigv4 signing params")
-        .into();
-
-    let all = c.all_headers();
+    let key = AwsKey {
+        access_key: &c.access_key,
+        secret: &c.secret,
+        token: c.token.clone(),
+        region: &c.region,
+        service: &c.service,
+        time: c.time,
+    };
+    // `x-amz-content-sha256` only in S3 mode (and there only in header mode), like sigv4-kit's
+    // content_sha256_header.
+    let settings = aws_settings(s3, false, AwsTokenMode::Include, expires);
     let body = if expires.is_some() || c.unsigned_payload { AwsBody::UnsignedPayload } else { AwsBody::Bytes(&c.body) };
-    let request = AwsRequest::new(&c.method, c.uri(), all.iter().map(|(n, v)| (n.as_str(), v.as_str())), body)
-        .expect("aws-sigv4 accepts the generated request");
-
     let capture = Capture::default();
-    let output = tracing::subscriber::with_default(capture.clone(), || aws_sigv4::http_request::sign(request, &params))
-        .expect("aws-sigv4 signs the generated request");
-    let (instructions, signature) = output.into_parts();
+    let (instructions, signature) =
+        capture.record(|| aws_sign(&key, settings, &c.method, &c.uri(), &c.all_headers(), body));
     let headers = instructions.headers().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect();
     let params = instructions.params().iter().map(|(k, v)| ((*k).to_owned(), v.to_string())).collect();
     let mut signed = c.http_request();
@@ -611,7 +447,7 @@ fn check(c: &Case, s3: bool, expires: Option<u64>) -> Result<(), TestCaseError> 
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config(CASES))]
 
     #[test]
     fn header_signing_normalized(c in case(false)) {

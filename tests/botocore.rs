@@ -8,117 +8,19 @@
 //! must then carry exactly what botocore added). All mismatches are collected and reported
 //! together.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use common::build_request;
+use common::vectors::{BotocoreCase, botocore_case_values, botocore_document};
 use serde_json::Value;
 use sigv4_kit::{AmzDate, Credentials, FixedClock, PayloadMode, SigV4Signer, SignableRequest, Signer, SigningSettings};
 
-const VECTORS: &str = include_str!("interop/botocore_vectors.json");
-const FORMAT: &str = "sigv4-kit-botocore/1";
 const MIN_CASES: usize = 500;
 
-/// One case of the vector file.
-struct Case {
-    name: String,
-    auth: String,
-    service: String,
-    region: String,
-    time: String,
-    access_key_id: String,
-    secret_access_key: String,
-    token: Option<String>,
-    expires: Option<u64>,
-    unsigned: bool,
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: String,
-    expected: Expected,
-}
-
-/// What botocore computed for a case.
-struct Expected {
-    canonical_request: String,
-    string_to_sign: String,
-    signature: String,
-    signed_headers: String,
-    added_headers: Vec<(String, String)>,
-    added_query: Vec<(String, String)>,
-}
-
-fn str_field(v: &Value, key: &str) -> Result<String, String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("missing string field {key:?}"))
-}
-
-fn pairs_field(v: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
-    let list = v.get(key).and_then(Value::as_array).ok_or_else(|| format!("missing array field {key:?}"))?;
-    list.iter()
-        .map(|p| match p.as_array().map(Vec::as_slice) {
-            Some([Value::String(a), Value::String(b)]) => Ok((a.clone(), b.clone())),
-            _ => Err(format!("{key:?}: not a [name, value] pair: {p}")),
-        })
-        .collect()
-}
-
-impl Case {
-    fn parse(v: &Value) -> Result<Self, String> {
-        let creds = v.get("credentials").ok_or("missing credentials")?;
-        let req = v.get("request").ok_or("missing request")?;
-        let exp = v.get("expected").ok_or("missing expected")?;
-        let token = match creds.get("token") {
-            Some(Value::Null) | None => None,
-            Some(Value::String(t)) => Some(t.clone()),
-            Some(other) => return Err(format!("bad token {other}")),
-        };
-        let expires = match v.get("expires") {
-            Some(Value::Null) | None => None,
-            Some(e) => Some(e.as_u64().ok_or_else(|| format!("bad expires {e}"))?),
-        };
-        let unsigned = match str_field(v, "payload")?.as_str() {
-            "signed" => false,
-            "unsigned" => true,
-            other => return Err(format!("bad payload {other:?}")),
-        };
-        Ok(Self {
-            name: str_field(v, "name")?,
-            auth: str_field(v, "auth")?,
-            service: str_field(v, "service")?,
-            region: str_field(v, "region")?,
-            time: str_field(v, "time")?,
-            access_key_id: str_field(creds, "access_key_id")?,
-            secret_access_key: str_field(creds, "secret_access_key")?,
-            token,
-            expires,
-            unsigned,
-            method: str_field(req, "method")?,
-            host: str_field(req, "host")?,
-            path: str_field(req, "path")?,
-            query: str_field(req, "query")?,
-            headers: pairs_field(req, "headers")?,
-            body: str_field(req, "body")?,
-            expected: Expected {
-                canonical_request: str_field(exp, "canonical_request")?,
-                string_to_sign: str_field(exp, "string_to_sign")?,
-                signature: str_field(exp, "signature")?,
-                signed_headers: str_field(exp, "signed_headers")?,
-                added_headers: pairs_field(exp, "added_headers")?,
-                added_query: pairs_field(exp, "added_query")?,
-            },
-        })
-    }
-
-    fn is_query_auth(&self) -> bool {
-        matches!(self.auth.as_str(), "SigV4QueryAuth" | "S3SigV4QueryAuth")
-    }
-
-    /// The request target: the wire path and, when there is one, `?` and the wire query.
-    fn target(&self) -> String {
-        if self.query.is_empty() { self.path.clone() } else { format!("{}?{}", self.path, self.query) }
-    }
-
+impl BotocoreCase {
     /// The settings that make our signer behave as the case's botocore class.
     fn settings(&self) -> Result<SigningSettings, String> {
         let mut s = match self.auth.as_str() {
@@ -247,7 +149,7 @@ fn decode_query(query: &str) -> Result<Vec<(String, String)>, Mismatch> {
 }
 
 /// Signs `case` through `explain_at` and compares every field.
-fn check_explain(case: &Case, signer: &SigV4Signer, time: AmzDate) -> Result<(), Mismatch> {
+fn check_explain(case: &BotocoreCase, signer: &SigV4Signer, time: AmzDate) -> Result<(), Mismatch> {
     let target = case.target();
     let mut request = SignableRequest::new(&case.method, &target);
     for (n, v) in &case.headers {
@@ -276,14 +178,9 @@ fn check_explain(case: &Case, signer: &SigV4Signer, time: AmzDate) -> Result<(),
 }
 
 /// Signs `case` as an `http::Request` and checks what the request carries afterwards.
-fn check_http(case: &Case, signer: &SigV4Signer) -> Result<(), Mismatch> {
+fn check_http(case: &BotocoreCase, signer: &SigV4Signer) -> Result<(), Mismatch> {
     let uri = format!("https://{}{}", case.host, case.target());
-    let mut builder = http::Request::builder().method(case.method.as_str()).uri(uri.as_str());
-    for (n, v) in &case.headers {
-        builder = builder.header(n.as_str(), v.as_str());
-    }
-    let mut req = builder
-        .body(case.body.as_bytes().to_vec())
+    let mut req = build_request(&case.method, &uri, &case.headers, case.body.as_bytes().to_vec())
         .map_err(|e| Mismatch::new("http request", format!("{uri}: {e}")))?;
     let out = Signer::sign(signer, &mut req).map_err(|e| Mismatch::new("http sign", format!("{e}")))?;
     let exp = &case.expected;
@@ -332,7 +229,7 @@ fn check_http(case: &Case, signer: &SigV4Signer) -> Result<(), Mismatch> {
     }
 }
 
-fn check_case(case: &Case) -> Result<(), Mismatch> {
+fn check_case(case: &BotocoreCase) -> Result<(), Mismatch> {
     let (signer, time) = case.signer().map_err(|e| Mismatch::new("case setup", e))?;
     check_explain(case, &signer, time)?;
     check_http(case, &signer)
@@ -340,14 +237,9 @@ fn check_case(case: &Case) -> Result<(), Mismatch> {
 
 #[test]
 fn botocore_vectors_agree() {
-    let doc: Value = serde_json::from_str(VECTORS).expect("botocore_vectors.json is valid JSON");
-    assert_eq!(doc.get("format").and_then(Value::as_str), Some(FORMAT), "unexpected vector format");
-    let raw = doc.get("cases").and_then(Value::as_array).expect("a \"cases\" array");
-    let cases: Vec<Case> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Case::parse(v).unwrap_or_else(|e| panic!("case #{i} does not parse: {e}")))
-        .collect();
+    let doc = botocore_document();
+    let raw = botocore_case_values(&doc);
+    let cases = BotocoreCase::parse_all(raw);
 
     let mut per_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();

@@ -4,18 +4,15 @@
 //! settings; the signer, the raw-request parser, the canonicalization helpers and the date
 //! parser must return `Ok` or `Err`. Cheap invariants on the results are checked as well.
 
+mod common;
+
+use common::proptest_config;
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use sigv4_kit::{
     AmzDate, Credentials, ExcludedHeaders, FixedClock, Limits, PayloadHash, PayloadMode, RawRequest, SessionTokenMode,
     SigV4Signer, SignableRequest, Signer, SigningSettings, UriMode, canonical_header_value, canonical_query_string,
     canonical_uri, sha256,
 };
-
-fn config(cases: u32) -> ProptestConfig {
-    // No failure persistence: a failing case is printed, and no file is written into the tree.
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Strategies.
@@ -322,7 +319,7 @@ fn sign_view(
 // ---------------------------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(config(1500))]
+    #![proptest_config(proptest_config(1500))]
 
     /// `explain_at` / `sign_at` on arbitrary requests, credentials, scopes and settings.
     #[test]
@@ -374,7 +371,7 @@ fn uri_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config(1000))]
+    #![proptest_config(proptest_config(1000))]
 
     /// `Signer::sign` / `sign_parts` on arbitrary `http::Request`s: on error the request is
     /// unchanged; on success it carries the signature.
@@ -536,7 +533,7 @@ fn parse_and_sign(bytes: &[u8], limits: Limits, s3: bool) -> Result<(), TestCase
 }
 
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(proptest_config(2000))]
 
     /// `RawRequest::parse` on arbitrary bytes.
     #[test]
@@ -561,7 +558,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(5000))]
+    #![proptest_config(proptest_config(5000))]
 
     /// The canonical URI holds only unreserved bytes, `/` and escapes; normalized-mode escapes
     /// are uppercase (every `%` of the input is encoded again), and the S3 form is a fixed point.
@@ -728,7 +725,7 @@ const VERIFY_TEMPLATES: &[&[u8]] = &[
 ];
 
 proptest! {
-    #![proptest_config(config(1500))]
+    #![proptest_config(proptest_config(1500))]
 
     /// Signed requests verify; any edit of their bytes gives `Ok` or `Err`, never a panic.
     #[test]
@@ -766,6 +763,259 @@ proptest! {
         text.push('\n');
         if let Some(Ok(v)) = verify_raw(text.as_bytes(), s3, Limits::default()) {
             prop_assert!(false, "an unsigned, arbitrary request verified: {:?}", v);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The aws-chunked decoder.
+// ---------------------------------------------------------------------------------------------
+
+/// `ChunkedDecoder` on arbitrary bytes and on mutations of valid encoded streams, pushed in
+/// arbitrary splits: it returns `Ok` or `Err`, never panics, never releases more than it was
+/// given (or than the declared length), and a failure is final. In the signed modes what it
+/// releases is always a prefix of the signed body, whatever the mutation.
+mod chunked_decoder {
+    use proptest::prelude::*;
+    use proptest::test_runner::Config as ProptestConfig;
+    use sigv4_kit::chunked::{
+        ChecksumAlgorithm, ChunkChain, ChunkLimits, ChunkedDecoder, ChunkedEncoder, StreamingMode,
+    };
+    use sigv4_kit::{AmzDate, CredentialScope, Signature, SigningKey};
+
+    fn config(cases: u32) -> ProptestConfig {
+        ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    /// The chain both ends continue, from a fixed seed.
+    fn chain() -> ChunkChain {
+        let t: AmzDate = "20150830T123600Z".parse().expect("valid time");
+        let scope = CredentialScope::new(t, "us-east-1", "s3").expect("valid scope");
+        ChunkChain::new(SigningKey::derive("secret", &scope), t, &scope, Signature::from_bytes([7; 32]))
+    }
+
+    fn mode() -> impl Strategy<Value = (StreamingMode, Option<ChecksumAlgorithm>)> {
+        let algorithm = prop::sample::select(ChecksumAlgorithm::ALL.to_vec());
+        prop_oneof![
+            Just((StreamingMode::SignedPayload, None)),
+            algorithm.clone().prop_map(|a| (StreamingMode::SignedPayloadTrailer, Some(a))),
+            algorithm.prop_map(|a| (StreamingMode::UnsignedPayloadTrailer, Some(a))),
+        ]
+    }
+
+    fn limits() -> impl Strategy<Value = ChunkLimits> {
+        prop_oneof![
+            3 => Just(ChunkLimits::default()),
+            1 => (0usize..300, 0usize..120, 0usize..4).prop_map(|(chunk, line, trailers)| {
+                let mut l = ChunkLimits::default();
+                l.max_chunk_size = chunk;
+                l.max_line_len = line;
+                l.max_trailers = trailers;
+                l
+            }),
+        ]
+    }
+
+    /// Pieces of chunked framing, valid and broken.
+    const PIECES: &[&[u8]] = &[
+        b"0",
+        b"1",
+        b"a",
+        b"40",
+        b"ffffffffffffffff",
+        b"10000000000000000",
+        b";",
+        b";chunk-signature=",
+        b"chunk-signature=",
+        b"0000000000000000000000000000000000000000000000000000000000000000",
+        b"\r\n",
+        b"\r",
+        b"\n",
+        b":",
+        b"x-amz-checksum-crc32c:",
+        b"x-amz-checksum-sha256:",
+        b"x-amz-trailer-signature:",
+        b"AAAAAA==",
+        b" ",
+        b"\xff",
+        b"\x00",
+    ];
+
+    /// Arbitrary bytes, or framing-shaped noise.
+    fn noise() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            3 => prop::sample::select(PIECES).prop_map(<[u8]>::to_vec),
+            1 => prop::collection::vec(any::<u8>(), 0..8),
+        ];
+        prop_oneof![
+            1 => prop::collection::vec(any::<u8>(), 0..400),
+            2 => prop::collection::vec(piece, 0..40).prop_map(|v| v.concat()),
+        ]
+    }
+
+    /// One edit of an encoded stream.
+    #[derive(Debug, Clone)]
+    enum StreamEdit {
+        Flip(usize, u8),
+        Insert(usize, Vec<u8>),
+        Delete(usize, usize),
+        Truncate(usize),
+        /// Copies `len` bytes from the first position to the second.
+        Duplicate(usize, usize, usize),
+    }
+
+    fn stream_edit() -> impl Strategy<Value = StreamEdit> {
+        let bytes = prop_oneof![
+            prop::sample::select(PIECES).prop_map(<[u8]>::to_vec),
+            prop::collection::vec(any::<u8>(), 1..4),
+        ];
+        prop_oneof![
+            3 => (any::<usize>(), 1u8..=255).prop_map(|(i, m)| StreamEdit::Flip(i, m)),
+            2 => (any::<usize>(), bytes).prop_map(|(i, b)| StreamEdit::Insert(i, b)),
+            2 => (any::<usize>(), 1usize..100).prop_map(|(i, n)| StreamEdit::Delete(i, n)),
+            1 => any::<usize>().prop_map(StreamEdit::Truncate),
+            2 => (any::<usize>(), any::<usize>(), 1usize..200).prop_map(|(a, b, n)| StreamEdit::Duplicate(a, b, n)),
+        ]
+    }
+
+    fn apply(wire: &mut Vec<u8>, edit: &StreamEdit) {
+        let at = |i: usize, len: usize| i % (len + 1);
+        match edit {
+            StreamEdit::Flip(i, m) if !wire.is_empty() => {
+                let n = wire.len();
+                wire[i % n] ^= m;
+            }
+            StreamEdit::Insert(i, b) => {
+                let i = at(*i, wire.len());
+                wire.splice(i..i, b.iter().copied());
+            }
+            StreamEdit::Delete(i, n) => {
+                let i = at(*i, wire.len());
+                let end = (i + n).min(wire.len());
+                wire.drain(i..end);
+            }
+            StreamEdit::Truncate(i) => wire.truncate(at(*i, wire.len())),
+            StreamEdit::Duplicate(from, to, n) => {
+                let from = at(*from, wire.len());
+                let piece = wire[from..(from + n).min(wire.len())].to_vec();
+                let to = at(*to, wire.len());
+                wire.splice(to..to, piece);
+            }
+            StreamEdit::Flip(..) => {}
+        }
+    }
+
+    /// Pushes `wire` in pieces whose sizes cycle through `splits`; checks the invariants after
+    /// every call, and returns what came out and whether the stream was accepted.
+    fn push_all(
+        decoder: &mut ChunkedDecoder,
+        wire: &[u8],
+        splits: &[usize],
+        expected_len: u64,
+    ) -> Result<(Vec<u8>, bool), TestCaseError> {
+        let mut out = Vec::new();
+        let mut pushed = 0;
+        let mut failed = None;
+        let mut rest = wire;
+        for &size in splits.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, tail) = rest.split_at(size.clamp(1, rest.len()));
+            rest = tail;
+            let before = out.len();
+            let result = decoder.push(piece, &mut out);
+            pushed += piece.len();
+            prop_assert!(out.len() <= pushed, "{} bytes out of {} pushed", out.len(), pushed);
+            prop_assert!(out.len() as u64 <= expected_len, "{} bytes out, {} declared", out.len(), expected_len);
+            prop_assert_eq!(decoder.decoded_len(), out.len() as u64);
+            match (result, &failed) {
+                (Ok(()), None) => {}
+                (Ok(()), Some(_)) => prop_assert!(false, "a push succeeded after a failure"),
+                (Err(e), None) => failed = Some(e.error_code()),
+                (Err(e), Some(code)) => {
+                    prop_assert_eq!(e.error_code(), *code);
+                    prop_assert_eq!(out.len(), before, "released after a failure");
+                }
+            }
+        }
+        let finished = decoder.finish();
+        if let Some(code) = failed {
+            prop_assert_eq!(finished.map_err(|e| e.error_code()), Err(code));
+            prop_assert!(!decoder.is_done());
+        }
+        let accepted = decoder.is_done();
+        let _ = decoder.trailers();
+        Ok((out, accepted))
+    }
+
+    fn splits() -> impl Strategy<Value = Vec<usize>> {
+        prop_oneof![
+            1 => Just(vec![usize::MAX]),
+            1 => Just(vec![1]),
+            3 => prop::collection::vec(1usize..64, 1..8),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config(2000))]
+
+        /// Arbitrary bytes into a decoder of any mode, declared length, trailers and limits.
+        #[test]
+        fn decoder_never_panics_on_arbitrary_bytes(
+            (mode, _) in mode(),
+            wire in noise(),
+            expected_len in prop_oneof![3 => 0u64..64, 1 => any::<u64>()],
+            announced in prop::collection::vec(
+                prop::sample::select(vec!["x-amz-checksum-crc32c", "X-Amz-Checksum-SHA256 ", "x-amz-meta-a", ""]),
+                0..3,
+            ),
+            limits in limits(),
+            splits in splits(),
+        ) {
+            let announced = announced.into_iter().map(str::to_owned).collect();
+            let chain = mode.is_signed().then(chain);
+            let mut decoder = ChunkedDecoder::new(mode, chain, expected_len, announced, limits);
+            push_all(&mut decoder, &wire, &splits, expected_len)?;
+        }
+
+        /// Valid streams with edits: never a panic; in the signed modes only a prefix of the
+        /// body comes out; untouched streams decode whole.
+        #[test]
+        fn decoder_never_panics_on_mutated_streams(
+            (mode, trailer) in mode(),
+            body in prop::collection::vec(any::<u8>(), 0..300),
+            chunk_size in 1usize..100,
+            edits in prop::collection::vec(stream_edit(), 0..4),
+            limits in limits(),
+            splits in splits(),
+        ) {
+            let mut encoder = match (mode, trailer) {
+                (StreamingMode::UnsignedPayloadTrailer, Some(t)) => ChunkedEncoder::unsigned(t, chunk_size),
+                (_, t) => ChunkedEncoder::signed(chain(), t, chunk_size),
+            };
+            let mut wire = Vec::new();
+            encoder.push(&body, &mut wire);
+            encoder.finish(&mut wire);
+            let valid = wire.clone();
+            for e in &edits {
+                apply(&mut wire, e);
+            }
+            let announced = trailer.map(|t| t.header_name().to_owned()).into_iter().collect();
+            let chain = mode.is_signed().then(chain);
+            let expected_len = body.len() as u64;
+            let mut decoder = ChunkedDecoder::new(mode, chain, expected_len, announced, limits);
+            let (out, accepted) = push_all(&mut decoder, &wire, &splits, expected_len)?;
+            if mode.is_signed() {
+                prop_assert!(body.starts_with(&out), "released bytes that were not signed");
+                if accepted {
+                    prop_assert_eq!(&out, &body);
+                }
+            }
+            if wire == valid && limits == ChunkLimits::default() {
+                prop_assert!(accepted, "an untouched stream was refused");
+                prop_assert_eq!(out, body);
+            }
         }
     }
 }

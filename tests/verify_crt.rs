@@ -8,11 +8,13 @@
 //! `SignatureDoesNotMatch`; the canonical request the verifier computed for that rejection must be
 //! the one aws-c-auth signed. All failures are collected and reported together.
 
-use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::tamper::verify_parts;
+use common::vectors::{expires_field, opt_str_field, pairs_field, str_field, unsigned_payload_field};
+use common::{block_on, build_request};
 use serde_json::Value;
 use sigv4_kit::verify::{
     AuthMethod, ErrorCode, MemoryProvider, PayloadState, Principal, PrincipalKind, Verified, Verifier, VerifierConfig,
@@ -46,41 +48,10 @@ struct Case {
     canonical_request: String,
 }
 
-fn str_field(v: &Value, key: &str) -> Result<String, String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("missing string field {key:?}"))
-}
-
-fn opt_str_field(v: &Value, key: &str) -> Result<Option<String>, String> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("{key:?}: not a string or null: {other}")),
-    }
-}
-
 impl Case {
     fn parse(v: &Value) -> Result<Self, String> {
         let creds = v.get("credentials").ok_or("missing credentials")?;
         let req = v.get("request").ok_or("missing request")?;
-        let expires = match v.get("expires") {
-            None | Some(Value::Null) => None,
-            Some(e) => Some(e.as_u64().ok_or_else(|| format!("bad expires {e}"))?),
-        };
-        let unsigned = match str_field(v, "payload")?.as_str() {
-            "signed" => false,
-            "unsigned" => true,
-            other => return Err(format!("bad payload {other:?}")),
-        };
-        let headers = req
-            .get("headers")
-            .and_then(Value::as_array)
-            .ok_or("missing request.headers")?
-            .iter()
-            .map(|p| match p.as_array().map(Vec::as_slice) {
-                Some([Value::String(n), Value::String(v)]) => Ok((n.clone(), v.clone())),
-                _ => Err(format!("not a [name, value] pair: {p}")),
-            })
-            .collect::<Result<_, String>>()?;
         let case = Self {
             name: str_field(v, "name")?,
             auth: str_field(v, "auth")?,
@@ -90,11 +61,11 @@ impl Case {
             access_key_id: str_field(creds, "access_key_id")?,
             secret_access_key: str_field(creds, "secret_access_key")?,
             token: opt_str_field(creds, "token")?,
-            expires,
-            unsigned,
+            expires: expires_field(v)?,
+            unsigned: unsigned_payload_field(v)?,
             method: str_field(req, "method")?,
             target: str_field(req, "target")?,
-            headers,
+            headers: pairs_field(req, "headers")?,
             body: str_field(req, "body")?,
             signed_headers: str_field(v, "signed_headers")?,
             signature: str_field(v, "signature")?,
@@ -154,11 +125,8 @@ impl Case {
     /// The request as sent, with `headers` instead of the recorded ones and `target` instead of
     /// the recorded target.
     fn build_with(&self, target: &str, headers: &[(String, String)]) -> Result<http::Request<Vec<u8>>, String> {
-        let mut builder = http::Request::builder().method(self.method.as_str()).uri(target);
-        for (name, value) in headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        builder.body(self.body.as_bytes().to_vec()).map_err(|e| format!("cannot build the request: {e}"))
+        build_request(&self.method, target, headers, self.body.as_bytes().to_vec())
+            .map_err(|e| format!("cannot build the request: {e}"))
     }
 
     fn build(&self) -> Result<http::Request<Vec<u8>>, String> {
@@ -242,17 +210,6 @@ impl Case {
     }
 }
 
-/// Polls a future that never waits (the memory provider answers at once) to completion.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-}
-
 /// A line diff of two texts (`-` aws-c-auth only, `+` ours only), line by line at equal
 /// positions; lines are printed with `{:?}` so that whitespace shows.
 fn diff_lines(expected: &str, actual: &str) -> String {
@@ -294,12 +251,7 @@ fn check_case(case: &Case, index: usize) -> Result<(), String> {
 
     // Sans-IO: begin, look the key up, finish with the body hash.
     let (parts, body) = case.build()?.into_parts();
-    let verified = verifier
-        .begin(&parts)
-        .and_then(|pending| {
-            let credential = provider.get(pending.access_key_id());
-            pending.finish(credential, Some(sha256(&body)))
-        })
+    let verified = verify_parts(&verifier, &parts, &provider, Some(sha256(&body)))
         .map_err(|e| explain(case, "begin/finish", &e))?;
     case.check_verified("begin/finish", &verified)?;
 

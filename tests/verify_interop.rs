@@ -10,43 +10,27 @@
 //!   with normalized paths and double encoding or with S3 single encoding and
 //!   `x-amz-content-sha256`, must verify.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, UNIX_EPOCH};
+mod common;
 
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SessionTokenMode as AwsTokenMode, SignableBody as AwsBody,
-    SignableRequest as AwsRequest, SignatureLocation as AwsLocation, SigningSettings as AwsSettings,
-    UriPathNormalizationMode,
+use std::collections::BTreeMap;
+
+use aws_sigv4::http_request::{SessionTokenMode as AwsTokenMode, SignableBody as AwsBody};
+use common::aws_signer::{AwsKey, aws_settings, aws_sign};
+use common::strategies::{
+    escape_char, header_name_of, is_signing_key, path_of, query_of, select_str, spaced_words, unreserved,
 };
-use aws_smithy_runtime_api::client::identity::Identity;
+use common::tamper::{
+    CONTENT_SHA256_MISMATCH, SIGNATURE_DOES_NOT_MATCH, Wire, alnum_positions, changed_path, flip_at, next_hex,
+    verify_parts, verify_view,
+};
+use common::vectors::{BotocoreCase, botocore_case_values, botocore_document};
+use common::{build_request, proptest_config, uri_encode};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::Value;
 use sigv4_kit::verify::{AuthMethod, MemoryProvider, PayloadState, Principal, PrincipalKind, VerifierConfig};
-use sigv4_kit::{
-    AmzDate, FixedClock, SessionTokenMode, SignableRequest, UriMode, Verified, Verifier, VerifyError, canonical_uri,
-    sha256,
-};
+use sigv4_kit::{AmzDate, FixedClock, SessionTokenMode, UriMode, Verified, Verifier, VerifyError, sha256};
 
-const VECTORS: &str = include_str!("interop/botocore_vectors.json");
-const FORMAT: &str = "sigv4-kit-botocore/1";
 const BOTOCORE_CASES: usize = 640;
-
-const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
-const CONTENT_SHA256_MISMATCH: &str = "XAmzContentSHA256Mismatch";
-
-/// AWS `UriEncode`: every byte but the unreserved characters is percent-encoded.
-fn uri_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// The outcome of a verification, for messages.
 fn outcome(r: &Result<Verified, VerifyError>) -> String {
@@ -66,102 +50,28 @@ fn outcome(r: &Result<Verified, VerifyError>) -> String {
 // botocore.
 // ---------------------------------------------------------------------------------------------
 
-/// A case of the vector file: the request as botocore got it, and what botocore added.
-struct BotoCase {
-    name: String,
-    auth: String,
-    service: String,
-    time: String,
-    access_key_id: String,
-    secret_access_key: String,
-    token: Option<String>,
-    unsigned: bool,
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: String,
-    signature: String,
-    signed_headers: String,
-    added_headers: Vec<(String, String)>,
-    added_query: Vec<(String, String)>,
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("missing string field {key:?} in {v}")).to_owned()
-}
-
-fn pairs(v: &Value, key: &str) -> Vec<(String, String)> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .unwrap_or_else(|| panic!("missing array field {key:?}"))
-        .iter()
-        .map(|p| match p.as_array().map(Vec::as_slice) {
-            Some([Value::String(n), Value::String(v)]) => (n.clone(), v.clone()),
-            _ => panic!("{key:?}: not a [name, value] pair: {p}"),
-        })
-        .collect()
-}
-
-impl BotoCase {
-    fn parse(v: &Value) -> Self {
-        let creds = v.get("credentials").expect("credentials");
-        let req = v.get("request").expect("request");
-        let exp = v.get("expected").expect("expected");
-        Self {
-            name: text(v, "name"),
-            auth: text(v, "auth"),
-            service: text(v, "service"),
-            time: text(v, "time"),
-            access_key_id: text(creds, "access_key_id"),
-            secret_access_key: text(creds, "secret_access_key"),
-            token: creds.get("token").and_then(Value::as_str).map(str::to_owned),
-            unsigned: match text(v, "payload").as_str() {
-                "signed" => false,
-                "unsigned" => true,
-                other => panic!("bad payload {other:?}"),
-            },
-            method: text(req, "method"),
-            host: text(req, "host"),
-            path: text(req, "path"),
-            query: text(req, "query"),
-            headers: pairs(req, "headers"),
-            body: text(req, "body"),
-            signature: text(exp, "signature"),
-            signed_headers: text(exp, "signed_headers"),
-            added_headers: pairs(exp, "added_headers"),
-            added_query: pairs(exp, "added_query"),
-        }
-    }
-
-    fn is_query_auth(&self) -> bool {
-        matches!(self.auth.as_str(), "SigV4QueryAuth" | "S3SigV4QueryAuth")
-    }
-
-    fn is_s3(&self) -> bool {
-        matches!(self.auth.as_str(), "S3SigV4Auth" | "S3SigV4QueryAuth")
-    }
-
+impl BotocoreCase {
     /// The request as botocore sent it.
-    fn wire(&self) -> BotoWire {
-        let mut target = self.path.clone();
-        if !self.query.is_empty() {
-            target.push('?');
-            target.push_str(&self.query);
-        }
+    fn wire(&self) -> Wire {
+        let mut target = self.target();
         let mut headers = self.headers.clone();
         if self.is_query_auth() {
-            for (k, v) in &self.added_query {
+            for (k, v) in &self.expected.added_query {
                 target.push(if target.contains('?') { '&' } else { '?' });
                 target.push_str(&uri_encode(k));
                 target.push('=');
                 target.push_str(&uri_encode(v));
             }
         } else {
-            headers.extend(self.added_headers.iter().cloned());
+            headers.extend(self.expected.added_headers.iter().cloned());
         }
-        BotoWire { method: self.method.clone(), target, headers, body: self.body.as_bytes().to_vec() }
+        Wire {
+            method: self.method.clone(),
+            host: self.host.clone(),
+            target,
+            headers,
+            body: self.body.as_bytes().to_vec(),
+        }
     }
 
     fn verifier(&self) -> Verifier {
@@ -207,91 +117,6 @@ impl BotoCase {
     }
 }
 
-/// A request as sent: method, target (path and query), headers (without Host), body.
-#[derive(Debug, Clone)]
-struct BotoWire {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl BotoWire {
-    fn path(&self) -> &str {
-        self.target.split_once('?').map_or(self.target.as_str(), |(p, _)| p)
-    }
-
-    fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
-    }
-
-    fn verify_http(&self, host: &str, verifier: &Verifier, provider: &MemoryProvider) -> Result<Verified, VerifyError> {
-        let mut b = http::Request::builder().method(self.method.as_str()).uri(format!("https://{host}{}", self.target));
-        for (n, v) in &self.headers {
-            b = b.header(n.as_str(), v.as_str());
-        }
-        let (parts, ()) = b.body(()).unwrap_or_else(|e| panic!("not an http::Request: {self:?}: {e}")).into_parts();
-        let pending = verifier.begin(&parts)?;
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, Some(sha256(&self.body)))
-    }
-
-    fn verify_view(&self, host: &str, verifier: &Verifier, provider: &MemoryProvider) -> Result<Verified, VerifyError> {
-        let mut view = SignableRequest::new(&self.method, &self.target);
-        view.push_header("Host", host);
-        for (n, v) in &self.headers {
-            view.push_header(n, v);
-        }
-        let pending = verifier.begin_view(view)?;
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, Some(sha256(&self.body)))
-    }
-}
-
-/// Positions of ASCII letters and digits outside `%XY` escapes.
-fn alnum_positions(s: &str) -> Vec<usize> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
-            i += 3;
-            continue;
-        }
-        if b[i].is_ascii_alphanumeric() {
-            out.push(i);
-        }
-        i += 1;
-    }
-    out
-}
-
-/// `s` with the ASCII letter or digit at `i` changed (case flipped, digit moved on).
-fn flip_at(s: &str, i: usize) -> String {
-    let mut b = s.as_bytes().to_vec();
-    b[i] = match b[i] {
-        c @ b'a'..=b'z' => c.to_ascii_uppercase(),
-        c @ b'A'..=b'Z' => c.to_ascii_lowercase(),
-        b'9' => b'0',
-        c => c + 1,
-    };
-    String::from_utf8(b).expect("an ASCII byte was changed")
-}
-
-/// A path with one byte changed so that its canonical form changes (or a byte appended).
-fn changed_path(path: &str, mode: UriMode) -> String {
-    let before = canonical_uri(path, mode);
-    for i in alnum_positions(path) {
-        let candidate = flip_at(path, i);
-        if canonical_uri(&candidate, mode) != before {
-            return candidate;
-        }
-    }
-    let appended = if path.is_empty() { "/x".to_owned() } else { format!("{path}x") };
-    assert_ne!(canonical_uri(&appended, mode), before, "appending to {path:?} must change it");
-    appended
-}
-
 /// The query with one byte of the first value of a parameter that is not a signing parameter
 /// changed (or `Z` appended to an empty value); `None` when there is no such parameter.
 fn changed_query(query: &str) -> Option<String> {
@@ -307,15 +132,6 @@ fn changed_query(query: &str) -> Option<String> {
     Some(segments.join("&"))
 }
 
-/// Moves one lowercase hex digit on.
-fn next_hex(c: u8) -> u8 {
-    match c {
-        b'9' => b'a',
-        b'f' => b'0',
-        c => c + 1,
-    }
-}
-
 /// One result of a botocore check.
 struct Finding {
     case: String,
@@ -324,17 +140,20 @@ struct Finding {
 }
 
 /// Verifies one botocore case and its changed copies; returns what went wrong.
-fn check_boto(case: &BotoCase, findings: &mut Vec<Finding>, changed: &mut usize) -> bool {
+fn check_boto(case: &BotocoreCase, findings: &mut Vec<Finding>, changed: &mut usize) -> bool {
     let verifier = case.verifier();
     let provider = case.provider();
     let wire = case.wire();
-    let host = case.host.as_str();
     let mut fail = |what: &'static str, detail: String| {
         findings.push(Finding { case: case.name.clone(), what, detail });
     };
-    let run = |w: &BotoWire| (w.verify_http(host, &verifier, &provider), w.verify_view(host, &verifier, &provider));
-    let carries_signature =
-        wire.target.contains(&case.signature) || wire.headers.iter().any(|(_, v)| v.contains(&case.signature));
+    let run = |w: &Wire| {
+        let (parts, _) = w.http_request().into_parts();
+        let body_hash = Some(sha256(&w.body));
+        (verify_parts(&verifier, &parts, &provider, body_hash), verify_view(&verifier, w.view(), &provider, body_hash))
+    };
+    let carries_signature = wire.target.contains(&case.expected.signature)
+        || wire.headers.iter().any(|(_, v)| v.contains(&case.expected.signature));
     if !carries_signature {
         fail("request does not carry botocore's signature", format!("{wire:?}"));
     }
@@ -355,7 +174,7 @@ fn check_boto(case: &BotoCase, findings: &mut Vec<Finding>, changed: &mut usize)
                     PayloadState::Checked => !case.unsigned,
                     _ => false,
                 };
-                if !auth_ok || !payload_ok || v.signed_headers.join(";") != case.signed_headers {
+                if !auth_ok || !payload_ok || v.signed_headers.join(";") != case.expected.signed_headers {
                     verified = false;
                     fail("verified with the wrong details", format!("{how}: {v:?}"));
                 }
@@ -368,7 +187,7 @@ fn check_boto(case: &BotoCase, findings: &mut Vec<Finding>, changed: &mut usize)
     }
 
     // Changed copies, each checked both ways.
-    let mut expect = |what: &'static str, w: &BotoWire, want: Option<&'static str>| {
+    let mut expect = |what: &'static str, w: &Wire, want: Option<&'static str>| {
         let (a, b) = run(w);
         *changed += 1;
         for r in [&a, &b] {
@@ -386,23 +205,17 @@ fn check_boto(case: &BotoCase, findings: &mut Vec<Finding>, changed: &mut usize)
             }
         }
     };
-    let path = changed_path(wire.path(), case.uri_mode());
-    let w = BotoWire {
-        target: match wire.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path,
-        },
-        ..wire.clone()
-    };
+    let path = changed_path(wire.path(), case.uri_mode(), 0);
+    let w = wire.with_path(&path);
     expect("path byte changed", &w, Some(SIGNATURE_DOES_NOT_MATCH));
 
     if let Some(q) = wire.query().and_then(changed_query) {
-        let w = BotoWire { target: format!("{}?{q}", wire.path()), ..wire.clone() };
+        let w = wire.with_query(&q);
         expect("query value changed", &w, Some(SIGNATURE_DOES_NOT_MATCH));
     }
 
     // The case's own headers come first in the wire headers; change the first signed one.
-    let signed: Vec<&str> = case.signed_headers.split(';').collect();
+    let signed: Vec<&str> = case.expected.signed_headers.split(';').collect();
     if let Some(i) =
         (0..case.headers.len()).find(|&i| signed.contains(&wire.headers[i].0.to_ascii_lowercase().as_str()))
     {
@@ -444,10 +257,8 @@ fn check_boto(case: &BotoCase, findings: &mut Vec<Finding>, changed: &mut usize)
 
 #[test]
 fn botocore_vectors_verify() {
-    let doc: Value = serde_json::from_str(VECTORS).expect("botocore_vectors.json is valid JSON");
-    assert_eq!(doc.get("format").and_then(Value::as_str), Some(FORMAT), "unexpected vector format");
-    let cases: Vec<BotoCase> =
-        doc.get("cases").and_then(Value::as_array).expect("a cases array").iter().map(BotoCase::parse).collect();
+    let doc = botocore_document();
+    let cases = BotocoreCase::parse_all(botocore_case_values(&doc));
     assert_eq!(cases.len(), BOTOCORE_CASES, "every case of the file must be read");
 
     let mut per_class: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -492,10 +303,6 @@ fn botocore_vectors_verify() {
 
 /// Cases per mode (four modes: header and query, normalized and S3).
 const AWS_CASES: u32 = 320;
-
-fn aws_config() -> ProptestConfig {
-    ProptestConfig { cases: AWS_CASES, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 /// How aws-sigv4 treats the session token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -542,22 +349,6 @@ impl AwsCase {
     }
 }
 
-const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-
-fn unreserved() -> impl Strategy<Value = String> {
-    prop::sample::select(UNRESERVED.chars().collect::<Vec<_>>()).prop_map(String::from)
-}
-
-fn one_of(options: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(options).prop_map(str::to_owned)
-}
-
-/// The UTF-8 bytes of `c`, percent-encoded with upper- or lowercase hex.
-fn escaped(c: char, lower: bool) -> String {
-    let mut buf = [0u8; 4];
-    c.encode_utf8(&mut buf).bytes().map(|b| if lower { format!("%{b:02x}") } else { format!("%{b:02X}") }).collect()
-}
-
 /// A path segment.
 ///
 /// aws-sigv4 leaves raw path bytes alone in S3 mode, where the S3 rule (and sigv4-kit) escapes
@@ -566,11 +357,11 @@ fn aws_segment(s3: bool) -> BoxedStrategy<String> {
     let atom = prop_oneof![
         8 => unreserved(),
         2 => (any::<u8>(), any::<bool>()).prop_map(|(b, lower)| if lower { format!("%{b:02x}") } else { format!("%{b:02X}") }),
-        if s3 { 0 } else { 2 } => one_of(&["!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", ":", "@"]),
+        if s3 { 0 } else { 2 } => select_str(&["!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", ":", "@"]),
     ];
     prop_oneof![
         8 => prop::collection::vec(atom, 1..6).prop_map(|v| v.concat()),
-        1 => one_of(&[".", "..", ""]),
+        1 => select_str(&[".", "..", ""]),
     ]
     .boxed()
 }
@@ -579,16 +370,7 @@ fn aws_segment(s3: bool) -> BoxedStrategy<String> {
 /// normalizes (`/a/b/..` gives `/a/`; botocore and sigv4-kit give `/a`), so such a path gets a
 /// slash appended.
 fn aws_path(s3: bool) -> impl Strategy<Value = String> {
-    (prop::collection::vec(aws_segment(s3), 0..6), any::<bool>()).prop_map(move |(segments, trailing)| {
-        let mut p = format!("/{}", segments.join("/"));
-        if trailing && !segments.is_empty() {
-            p.push('/');
-        }
-        if !s3 && (p.ends_with("/.") || p.ends_with("/..")) {
-            p.push('/');
-        }
-        p
-    })
+    path_of(aws_segment(s3), !s3)
 }
 
 /// A piece of a query component. aws-sigv4 reads the query as form data: `+` is a space and
@@ -598,37 +380,25 @@ fn aws_query_atom(value: bool) -> BoxedStrategy<String> {
     let chars = prop::sample::select(vec![' ', '+', '&', '=', '%', '/', '?', '#', 'é', 'ß', 'ሴ', '😀', '\0', '~']);
     prop_oneof![
         10 => unreserved(),
-        3 => (prop_oneof![chars, any::<char>()], any::<bool>()).prop_map(|(c, lower)| escaped(c, lower)),
-        2 => one_of(&["!", "$", "'", "(", ")", "*", ",", ";", ":", "@", "/", "?"]),
+        3 => (prop_oneof![chars, any::<char>()], any::<bool>()).prop_map(|(c, lower)| escape_char(c, lower)),
+        2 => select_str(&["!", "$", "'", "(", ")", "*", ",", ";", ":", "@", "/", "?"]),
         if value { 1 } else { 0 } => Just("=".to_owned()),
-        1 => one_of(&["%G", "%zz", "%-"]),
+        1 => select_str(&["%G", "%zz", "%-"]),
     ]
     .boxed()
 }
 
 fn aws_query() -> impl Strategy<Value = Option<String>> {
     let key = prop_oneof![
-        2 => one_of(&["a", "b", "A", "prefix", "list-type", "%61", "k~"]),
+        2 => select_str(&["a", "b", "A", "prefix", "list-type", "%61", "k~"]),
         3 => prop::collection::vec(aws_query_atom(false), 0..6).prop_map(|v| v.concat()),
     ]
-    .prop_map(|k| {
-        let decoded = percent_encoding::percent_decode_str(&k).decode_utf8_lossy().to_ascii_lowercase();
-        if decoded.starts_with("x-amz-") { format!("p{k}") } else { k }
-    });
+    .prop_map(|k| if is_signing_key(&k) { format!("p{k}") } else { k });
     let value = prop_oneof![
-        1 => one_of(&["", "1", "a", "%20", "%2B"]),
+        1 => select_str(&["", "1", "a", "%20", "%2B"]),
         2 => prop::collection::vec(aws_query_atom(true), 0..8).prop_map(|v| v.concat()),
     ];
-    let param = prop_oneof![
-        6 => (key.clone(), value).prop_map(|(k, v)| format!("{k}={v}")),
-        2 => key,
-        1 => Just(String::new()),
-    ];
-    prop_oneof![
-        1 => Just(None),
-        1 => Just(Some(String::new())),
-        6 => prop::collection::vec(param, 1..7).prop_map(|p| Some(p.join("&"))),
-    ]
+    query_of(key, value, 7)
 }
 
 /// Header names. The signer's own headers are not generated (aws-sigv4 overwrites them), nor
@@ -646,56 +416,33 @@ fn aws_header_name() -> impl Strategy<Value = String> {
         "x-amz-checksum-mode",
         "transfer-encoding",
     ];
-    prop_oneof![
-        3 => one_of(&[
-            "Content-Type",
-            "content-type",
-            "X-Amz-Meta-Foo",
-            "x-amz-meta-foo",
-            "X-Amz-Target",
-            "Content-MD5",
-            "Range",
-            "My-Header1",
-            "User-Agent",
-            "X-Amzn-Trace-Id",
-            "Connection",
-            "Expect",
-            "Accept",
-        ]),
-        2 => "[A-Za-z][A-Za-z0-9-]{0,12}",
-    ]
-    .prop_map(|n| if AVOID.iter().any(|a| a.eq_ignore_ascii_case(&n)) { format!("X-Not-{n}") } else { n })
-}
-
-/// Header values: words and runs of spaces (aws-sigv4 trims and collapses spaces only, not tabs).
-fn aws_header_value() -> impl Strategy<Value = String> {
-    let word_char = prop_oneof![
-        10 => (0x21u8..=0x7e).prop_map(char::from),
-        1 => prop::sample::select(vec!['é', 'ß', 'ሴ', '😀']),
+    const NAMES: &[&str] = &[
+        "Content-Type",
+        "content-type",
+        "X-Amz-Meta-Foo",
+        "x-amz-meta-foo",
+        "X-Amz-Target",
+        "Content-MD5",
+        "Range",
+        "My-Header1",
+        "User-Agent",
+        "X-Amzn-Trace-Id",
+        "Connection",
+        "Expect",
+        "Accept",
     ];
-    let word = prop::collection::vec(word_char, 1..8).prop_map(String::from_iter);
-    (0usize..3, prop::collection::vec((word, 1usize..4), 0..4), 0usize..3).prop_map(|(lead, words, trail)| {
-        let mut v = " ".repeat(lead);
-        let n = words.len();
-        for (i, (w, gap)) in words.into_iter().enumerate() {
-            v.push_str(&w);
-            if i + 1 < n {
-                v.push_str(&" ".repeat(gap));
-            }
-        }
-        v.push_str(&" ".repeat(trail));
-        v
-    })
+    header_name_of(NAMES, "[A-Za-z][A-Za-z0-9-]{0,12}", |n| AVOID.iter().any(|a| a.eq_ignore_ascii_case(n)), "X-Not-")
 }
 
 fn aws_case(s3: bool) -> impl Strategy<Value = AwsCase> {
     let request = (
-        prop_oneof![4 => one_of(&["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"]), 1 => "[A-Z][A-Z-]{0,8}"],
+        prop_oneof![4 => select_str(&["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"]), 1 => "[A-Z][A-Z-]{0,8}"],
         "[a-z0-9]{1,10}(\\.[a-z0-9]{1,8}){0,3}",
         prop_oneof![3 => Just(None), 1 => Just(Some(443u16)), 1 => (1u16..=u16::MAX).prop_map(Some)],
         aws_path(s3),
         aws_query(),
-        prop::collection::vec((aws_header_name(), aws_header_value()), 0..6),
+        // Header values: words and runs of spaces (aws-sigv4 trims and collapses spaces only).
+        prop::collection::vec((aws_header_name(), spaced_words(0..3)), 0..6),
         prop::collection::vec(any::<u8>(), 0..48),
     );
     let token = prop::sample::select(vec![AwsToken::None, AwsToken::Include, AwsToken::Exclude]);
@@ -733,40 +480,19 @@ fn aws_case(s3: bool) -> impl Strategy<Value = AwsCase> {
 
 /// Signs `c` with aws-sigv4: header auth (`expires` `None`) or a presigned URL.
 fn sign_with_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> http::Request<Vec<u8>> {
-    let token = (c.token != AwsToken::None).then(|| c.token_value.clone());
-    let identity: Identity =
-        aws_credential_types::Credentials::new(c.access_key.as_str(), c.secret.as_str(), token, None, "interop").into();
-    let mut settings = AwsSettings::default();
-    if s3 {
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    } else {
-        settings.percent_encoding_mode = PercentEncodingMode::Double;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Enabled;
-        settings.payload_checksum_kind =
-            if c.declare || c.unsigned { PayloadChecksumKind::XAmzSha256 } else { PayloadChecksumKind::NoHeader };
-    }
-    settings.session_token_mode = match c.token {
+    let key = AwsKey {
+        access_key: &c.access_key,
+        secret: &c.secret,
+        token: (c.token != AwsToken::None).then(|| c.token_value.clone()),
+        region: &c.region,
+        service: &c.service,
+        time: c.time,
+    };
+    let token_mode = match c.token {
         AwsToken::Exclude => AwsTokenMode::Exclude,
         AwsToken::None | AwsToken::Include => AwsTokenMode::Include,
     };
-    match expires {
-        Some(e) => {
-            settings.signature_location = AwsLocation::QueryParams;
-            settings.expires_in = Some(Duration::from_secs(e));
-        }
-        None => settings.signature_location = AwsLocation::Headers,
-    }
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&c.region)
-        .name(&c.service)
-        .time(UNIX_EPOCH + Duration::from_secs(c.time))
-        .settings(settings)
-        .build()
-        .expect("aws-sigv4 signing params")
-        .into();
+    let settings = aws_settings(s3, c.declare || c.unsigned, token_mode, expires);
     // Presigned URLs: S3 signs UNSIGNED-PAYLOAD (which an S3 verifier assumes without a
     // declaration), other services the hash of the body (which the verifier is given).
     let body = match (expires, s3, c.unsigned) {
@@ -776,15 +502,8 @@ fn sign_with_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> http::Request<V
         (None, _, false) => AwsBody::Bytes(&c.body),
     };
     let uri = c.uri();
-    let request = AwsRequest::new(&c.method, &uri, c.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), body)
-        .expect("aws-sigv4 accepts the request");
-    let (instructions, _signature) =
-        aws_sigv4::http_request::sign(request, &params).expect("aws-sigv4 signs the request").into_parts();
-    let mut b = http::Request::builder().method(c.method.as_str()).uri(uri.as_str());
-    for (n, v) in &c.headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    let mut signed = b.body(c.body.clone()).expect("a valid http::Request");
+    let (instructions, _signature) = aws_sign(&key, settings, &c.method, &uri, &c.headers, body);
+    let mut signed = build_request(&c.method, &uri, &c.headers, c.body.clone()).expect("a valid http::Request");
     instructions.apply_to_request_http1x(&mut signed);
     signed
 }
@@ -811,10 +530,7 @@ fn check_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> Result<(), TestCase
     let provider = MemoryProvider::new().with_key(c.access_key.as_str(), c.secret.as_str(), principal);
 
     let (parts, body) = signed.into_parts();
-    let r = verifier.begin(&parts).and_then(|pending| {
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, Some(sha256(&body)))
-    });
+    let r = verify_parts(&verifier, &parts, &provider, Some(sha256(&body)));
     let v = r.as_ref().map_err(|_| {
         TestCaseError::fail(format!(
             "aws-sigv4 request rejected: {}\n  {} {}\n  headers: {:?}",
@@ -849,16 +565,13 @@ fn check_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> Result<(), TestCase
         tampered.headers_mut().insert(http::header::AUTHORIZATION, value);
     }
     let (parts, body) = tampered.into_parts();
-    let r = verifier.begin(&parts).and_then(|pending| {
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, Some(sha256(&body)))
-    });
+    let r = verify_parts(&verifier, &parts, &provider, Some(sha256(&body)));
     prop_assert!(matches!(&r, Err(e) if e.code() == SIGNATURE_DOES_NOT_MATCH), "changed signature: {}", outcome(&r));
     Ok(())
 }
 
 proptest! {
-    #![proptest_config(aws_config())]
+    #![proptest_config(proptest_config(AWS_CASES))]
 
     #[test]
     fn aws_sigv4_header_normalized(c in aws_case(false)) {

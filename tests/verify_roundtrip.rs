@@ -17,29 +17,26 @@
 //! Changes to what is not signed (an excluded header, the body of an unsigned payload) must not
 //! matter.
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+mod common;
 
+use common::strategies::{
+    escape_char, header_name_of, header_word, is_signing_key, path_of, query_of, select_str, unreserved,
+};
+use common::tamper::{
+    CONTENT_SHA256_MISMATCH, SIGNATURE_DOES_NOT_MATCH, Wire, alnum_positions, changed_path, flip_at, next_hex,
+    verify_parts, verify_view,
+};
+use common::{block_on, proptest_config};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use sigv4_kit::verify::{AuthMethod, MemoryProvider, PayloadState, Principal, PrincipalKind, VerifierConfig};
 use sigv4_kit::{
     AmzDate, Credentials, DEFAULT_EXCLUDED_HEADERS, FixedClock, PayloadHash, PayloadMode, SessionTokenMode,
-    SigV4Signer, SignableRequest, Signer, SigningOutput, SigningSettings, UriMode, Verified, Verifier, VerifyError,
-    canonical_uri, sha256,
+    SigV4Signer, Signer, SigningOutput, SigningSettings, UriMode, Verified, Verifier, VerifyError, sha256,
 };
 
 /// Cases per property (four properties: header and presigned, normalized and S3).
 const CASES: u32 = 512;
 
-fn config() -> ProptestConfig {
-    // No failure persistence: a failing case is printed, and no file is written into the tree.
-    ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() }
-}
-
-const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
-const CONTENT_SHA256_MISMATCH: &str = "XAmzContentSHA256Mismatch";
 const INVALID_ACCESS_KEY_ID: &str = "InvalidAccessKeyId";
 const INVALID_TOKEN: &str = "InvalidToken";
 const ACCESS_DENIED: &str = "AccessDenied";
@@ -227,37 +224,8 @@ impl Case {
     }
 }
 
-/// A signed request as sent: method, authority, target, headers (without `Host`) and body.
-#[derive(Debug, Clone)]
-struct Wire {
-    method: String,
-    host: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
+/// Changes that only the round trip makes to a signed request.
 impl Wire {
-    fn path(&self) -> &str {
-        self.target.split_once('?').map_or(self.target.as_str(), |(p, _)| p)
-    }
-
-    fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
-    }
-
-    fn with_path(&self, path: &str) -> Self {
-        let target = match self.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_owned(),
-        };
-        Self { target, ..self.clone() }
-    }
-
-    fn with_query(&self, query: &str) -> Self {
-        Self { target: format!("{}?{query}", self.path()), ..self.clone() }
-    }
-
     /// Replaces the value of the first header `name`.
     fn map_header(&self, name: &str, f: impl FnOnce(&str) -> String) -> Self {
         let mut w = self.clone();
@@ -283,46 +251,11 @@ impl Wire {
         assert!(f.is_none(), "query parameter {key} not found in {query:?}");
         self.with_query(&segments.join("&"))
     }
-
-    fn http_request(&self) -> http::Request<Vec<u8>> {
-        let mut b = http::Request::builder()
-            .method(self.method.as_str())
-            .uri(format!("https://{}{}", self.host, self.target).as_str());
-        for (n, v) in &self.headers {
-            b = b.header(n.as_str(), v.as_str());
-        }
-        b.body(self.body.clone()).unwrap_or_else(|e| panic!("not an http::Request: {self:?}: {e}"))
-    }
-
-    fn view(&self) -> SignableRequest<'_> {
-        let mut view = SignableRequest::new(&self.method, &self.target);
-        view.push_header("Host", &self.host);
-        for (n, v) in &self.headers {
-            view.push_header(n, v);
-        }
-        view
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Strategies.
 // ---------------------------------------------------------------------------------------------
-
-const UNRESERVED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-
-fn unreserved() -> impl Strategy<Value = String> {
-    prop::sample::select(UNRESERVED.chars().collect::<Vec<_>>()).prop_map(String::from)
-}
-
-fn select_str(options: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(options).prop_map(str::to_owned)
-}
-
-/// Percent-encodes the UTF-8 bytes of `c`, with upper- or lowercase hex digits.
-fn escape_char(c: char, lower: bool) -> String {
-    let mut buf = [0u8; 4];
-    c.encode_utf8(&mut buf).bytes().map(|b| if lower { format!("%{b:02x}") } else { format!("%{b:02X}") }).collect()
-}
 
 /// A raw character for a target that is not an `http::Uri`: anything but ASCII controls, `#`,
 /// `?` and `&` (which would change the structure of the target).
@@ -351,13 +284,7 @@ fn path(raw: bool) -> impl Strategy<Value = String> {
         8 => prop::collection::vec(path_atom(raw), 1..6).prop_map(|v| v.concat()),
         1 => select_str(&[".", "..", ""]),
     ];
-    (prop::collection::vec(segment, 0..6), any::<bool>()).prop_map(|(segments, trailing)| {
-        let mut p = format!("/{}", segments.join("/"));
-        if trailing && !segments.is_empty() {
-            p.push('/');
-        }
-        p
-    })
+    path_of(segment, false)
 }
 
 /// One piece of a query key or value (never `&`; `=` only in values).
@@ -374,12 +301,6 @@ fn query_atom(raw: bool, value: bool) -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// Whether a wire query key names a signing parameter (`X-Amz-*`) once decoded.
-fn is_signing_key(key: &str) -> bool {
-    let decoded = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
-    decoded.len() >= 6 && decoded.as_bytes()[..6].eq_ignore_ascii_case(b"x-amz-")
-}
-
 /// A query with repeated keys, empty values, keys without `=` and empty segments.
 fn query(raw: bool) -> impl Strategy<Value = Option<String>> {
     let key = prop_oneof![
@@ -391,16 +312,7 @@ fn query(raw: bool) -> impl Strategy<Value = Option<String>> {
         1 => select_str(&["", "1", "2", "a", "%20", "%2B", "+"]),
         3 => prop::collection::vec(query_atom(raw, true), 0..8).prop_map(|v| v.concat()),
     ];
-    let param = prop_oneof![
-        6 => (key.clone(), value).prop_map(|(k, v)| format!("{k}={v}")),
-        2 => key,
-        1 => Just(String::new()),
-    ];
-    prop_oneof![
-        1 => Just(None),
-        1 => Just(Some(String::new())),
-        6 => prop::collection::vec(param, 1..8).prop_map(|p| Some(p.join("&"))),
-    ]
+    query_of(key, value, 8)
 }
 
 /// Names the signer would not sign, or sets itself, or that carry the request time.
@@ -412,35 +324,27 @@ fn is_special_header(name: &str) -> bool {
 }
 
 fn header_name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => select_str(&[
-            "Content-Type",
-            "content-type",
-            "X-Amz-Meta-Foo",
-            "x-amz-meta-foo",
-            "X-AMZ-META-BAR",
-            "My-Header1",
-            "Range",
-            "Content-MD5",
-            "X-Amz-Target",
-            "Accept",
-            "If-None-Match",
-        ]),
-        2 => "[A-Za-z][A-Za-z0-9-]{0,12}",
-    ]
-    .prop_map(|n| if is_special_header(&n) { format!("X-H-{n}") } else { n })
+    const NAMES: &[&str] = &[
+        "Content-Type",
+        "content-type",
+        "X-Amz-Meta-Foo",
+        "x-amz-meta-foo",
+        "X-AMZ-META-BAR",
+        "My-Header1",
+        "Range",
+        "Content-MD5",
+        "X-Amz-Target",
+        "Accept",
+        "If-None-Match",
+    ];
+    header_name_of(NAMES, "[A-Za-z][A-Za-z0-9-]{0,12}", is_special_header, "X-H-")
 }
 
 /// A header value: words separated by runs of spaces and tabs, with optional leading and
 /// trailing runs.
 fn header_value() -> impl Strategy<Value = String> {
-    let word_char = prop_oneof![
-        10 => (0x21u8..=0x7e).prop_map(char::from),
-        1 => prop::sample::select(vec!['é', 'ß', 'ሴ', '😀']),
-    ];
-    let word = prop::collection::vec(word_char, 1..8).prop_map(String::from_iter);
     let gap = || prop::collection::vec(prop::sample::select(vec![" ", " ", "\t"]), 0..4).prop_map(|v| v.concat());
-    (gap(), prop::collection::vec((word, gap()), 0..4), gap()).prop_map(|(lead, words, trail)| {
+    (gap(), prop::collection::vec((header_word(), gap()), 0..4), gap()).prop_map(|(lead, words, trail)| {
         let mut v = lead;
         let n = words.len();
         for (i, (w, sep)) in words.into_iter().enumerate() {
@@ -594,26 +498,10 @@ fn verify(
 ) -> Result<Verified, VerifyError> {
     if via_http {
         let (parts, _) = wire.http_request().into_parts();
-        let pending = verifier.begin(&parts)?;
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, body_hash)
+        verify_parts(verifier, &parts, provider, body_hash)
     } else {
-        let pending = verifier.begin_view(wire.view())?;
-        let credential = provider.get(pending.access_key_id());
-        pending.finish(credential, body_hash)
+        verify_view(verifier, wire.view(), provider, body_hash)
     }
-}
-
-/// Polls a future that completes without waiting (the memory provider's lookups).
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1000 {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("the future did not complete");
 }
 
 /// What a changed request must give.
@@ -647,61 +535,10 @@ fn expect(what: &str, r: &Result<Verified, VerifyError>, want: Expect, wire: &Wi
 // Changes.
 // ---------------------------------------------------------------------------------------------
 
-/// Flips one ASCII letter's case or moves one digit on.
-fn flip_alnum(b: u8) -> u8 {
-    match b {
-        b'a'..=b'z' => b.to_ascii_uppercase(),
-        b'A'..=b'Z' => b.to_ascii_lowercase(),
-        b'9' => b'0',
-        b'0'..=b'8' => b + 1,
-        other => other,
-    }
-}
-
-/// Positions of the ASCII letters and digits of `s` outside `%XY` escapes.
-fn alnum_positions(s: &str) -> Vec<usize> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
-            i += 3;
-            continue;
-        }
-        if b[i].is_ascii_alphanumeric() {
-            out.push(i);
-        }
-        i += 1;
-    }
-    out
-}
-
-/// `s` with its byte at `i` (an ASCII letter or digit) flipped.
-fn flip_at(s: &str, i: usize) -> String {
-    let mut b = s.as_bytes().to_vec();
-    b[i] = flip_alnum(b[i]);
-    String::from_utf8(b).expect("an ASCII byte was flipped")
-}
-
 /// One byte of `s` changed (an ASCII letter or digit picked by `pick`), or a `Z` appended.
 fn change_one_byte(s: &str, pick: usize) -> String {
     let positions = alnum_positions(s);
     if positions.is_empty() { format!("{s}Z") } else { flip_at(s, positions[pick % positions.len()]) }
-}
-
-/// A path with one byte changed such that its canonical form changes.
-fn changed_path(path: &str, mode: UriMode, pick: usize) -> String {
-    let before = canonical_uri(path, mode);
-    let positions = alnum_positions(path);
-    for k in 0..positions.len() {
-        let candidate = flip_at(path, positions[(pick + k) % positions.len()]);
-        if canonical_uri(&candidate, mode) != before {
-            return candidate;
-        }
-    }
-    let appended = format!("{path}x");
-    assert_ne!(canonical_uri(&appended, mode), before, "appending to {path:?} must change it");
-    appended
 }
 
 /// The request's query with one value of a non-signing parameter changed, or a parameter added
@@ -762,19 +599,12 @@ fn edit_credential(wire: &Wire, mode: &Mode, f: impl FnOnce(&mut Vec<String>)) -
     }
 }
 
-/// Moves one lowercase hex digit on.
-fn next_hex(c: char) -> char {
-    match c {
-        '9' => 'a',
-        'f' => '0',
-        c => char::from(u8::try_from(c).expect("ASCII") + 1),
-    }
-}
-
 fn flip_signature(wire: &Wire, mode: &Mode, pick: usize) -> Wire {
     let flip = |sig: &str| -> String {
         let i = pick % sig.len();
-        sig.char_indices().map(|(j, ch)| if i == j { next_hex(ch) } else { ch }).collect()
+        sig.char_indices()
+            .map(|(j, ch)| if i == j { char::from(next_hex(u8::try_from(ch).expect("ASCII"))) } else { ch })
+            .collect()
     };
     if mode.presign.is_some() {
         wire.map_param("X-Amz-Signature", flip)
@@ -950,7 +780,7 @@ fn check(c: &Case, mode: &Mode) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config(CASES))]
 
     #[test]
     fn header_normalized((mode, c) in mode_and_case(false, false)) {

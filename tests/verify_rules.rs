@@ -2,12 +2,12 @@
 //! HTTP status, and where it can, that the request verifies before it is broken, so that no test
 //! passes because of some unrelated rejection.
 
-use std::future::Future;
-use std::pin::pin;
+mod common;
+
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use common::block_on;
 use sigv4_kit::verify::{
     AuthMethod, CachingProvider, Credential, CredentialProvider, ErrorCode, LookupRequest, MemoryProvider,
     PayloadState, Principal, PrincipalKind, ProviderError, Regions, parse_shared_credentials,
@@ -38,18 +38,6 @@ fn t() -> AmzDate {
 /// `t()` moved by `secs` seconds.
 fn at(secs: i64) -> AmzDate {
     AmzDate::from_unix(t().unix_timestamp() + secs).expect("in range")
-}
-
-/// Runs a future whose providers are always ready.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..64 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("the future is not ready: the providers in these tests never wait");
 }
 
 /// An owned request that tests can break in any way: repeated headers, edited query strings.

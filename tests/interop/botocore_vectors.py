@@ -78,16 +78,12 @@ Inputs where botocore deviates from the SigV4 specification are NOT generated;
 each such rule is marked "AVOID" in the comments below with the reason.
 """
 
-import argparse
 import base64
-import contextlib
-import datetime
 import hashlib
-import hmac
 import json
+import os
 import random
 import sys
-from unittest import mock
 from urllib.parse import quote, unquote, urlsplit
 
 import botocore
@@ -95,14 +91,20 @@ import botocore.auth
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.credentials import Credentials
+
+sys.dont_write_bytecode = True  # importing _common leaves no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (  # noqa: E402  (after the sys.path entry it needs)
+    B64, KEY_ALPHABET, UNSIGNED, canonical_headers, canonical_query, canonical_uri, check, document,
+    draw_query, fixed_clock, https_url, main, make_auth, sha256_hex, shaped_path, sign_reference, split_query,
+    wire_path, wire_query, with_port,
+)
 
 FORMAT = "sigv4-kit-botocore/1"
 SEED = 20261128
 CASES_PER_CLASS = 160
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-UNSIGNED = "UNSIGNED-PAYLOAD"
 
 CLASSES = {
     "SigV4Auth": SigV4Auth,
@@ -190,40 +192,7 @@ HEADER_POOL = [
 
 
 # ---------------------------------------------------------------------------
-# clock
-
-
-@contextlib.contextmanager
-def fixed_clock(stamp):
-    """Make botocore sign at ``stamp`` (YYYYMMDDTHHMMSSZ)."""
-    fixed = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ")
-    if hasattr(botocore.auth, "get_current_datetime"):
-        with mock.patch.object(
-            botocore.auth, "get_current_datetime", lambda *a, **k: fixed
-        ):
-            yield
-    else:  # older botocore: datetime.datetime.utcnow() inside botocore.auth
-
-        class _Fixed(datetime.datetime):
-            @classmethod
-            def utcnow(cls):
-                return fixed
-
-            @classmethod
-            def now(cls, tz=None):
-                return fixed if tz is None else fixed.replace(tzinfo=tz)
-
-        shim = mock.MagicMock(wraps=datetime)
-        shim.datetime = _Fixed
-        with mock.patch.object(botocore.auth, "datetime", shim):
-            yield
-
-
-# ---------------------------------------------------------------------------
 # random inputs
-
-B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def _credentials(rng, want_token):
@@ -231,7 +200,7 @@ def _credentials(rng, want_token):
         ak, sk = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     else:
         prefix = "ASIA" if want_token else "AKIA"
-        ak = prefix + "".join(rng.choice(UPPER_ALNUM) for _ in range(16))
+        ak = prefix + "".join(rng.choice(KEY_ALPHABET) for _ in range(16))
         sk = "".join(rng.choice(B64) for _ in range(40))
     token = None
     if want_token:
@@ -240,10 +209,6 @@ def _credentials(rng, want_token):
         body = "".join(rng.choice(B64) for _ in range(n))
         token = "IQoJb3JpZ2luX2Vj/" + body + "+x/y" + "=" * rng.choice([1, 2])
     return {"access_key_id": ak, "secret_access_key": sk, "token": token}
-
-
-def _wire_path(path):
-    return quote(path, safe="/~")
 
 
 def _segments(rng, lo=1, hi=3):
@@ -260,7 +225,7 @@ def _pick_path(rng, normalized):
     # trailing slash ("/a/b/." -> "/a/b"), RFC 3986 5.2.4 keeps it
     # ("/a/b/").  No shape below ends that way.
     shapes = ["root", "plain", "plain", "trailing", "dot", "dotdot",
-              "leading-dotdot", "double-slash", "trailing-double"]
+              "above-root", "double-slash", "slashes-trailing"]
     if normalized:
         # The empty path (URL without any path) is only used with the
         # normalizing classes, which turn it into "/".
@@ -271,23 +236,13 @@ def _pick_path(rng, normalized):
         shapes.append("empty")
     shape = rng.choice(shapes)
     segs = _segments(rng)
-    if shape == "empty":
-        return ""
-    if shape == "root":
-        return "/"
-    if shape == "plain":
-        return "/" + "/".join(segs)
-    if shape == "trailing":
-        return "/" + "/".join(segs) + "/"
-    if shape == "dot":
-        i = rng.randint(0, len(segs) - 1)
-        return "/" + "/".join(segs[:i] + ["."] + segs[i:])
+    path = shaped_path(rng, shape, segs)
+    if path is not None:
+        return path
     if shape == "dotdot":
         extra = rng.choice(PATH_SEGMENTS)
         i = rng.randint(0, len(segs) - 1)
         return "/" + "/".join(segs[:i] + [extra, ".."] + segs[i:])
-    if shape == "leading-dotdot":
-        return "/../" + "/".join(segs)
     if shape == "double-slash":
         # AVOID for the normalizing classes: mixing empty segments with
         # ".." (e.g. "/a//../b").  botocore.utils.remove_dot_segments
@@ -296,8 +251,6 @@ def _pick_path(rng, normalized):
         # gives "/a/b".  So double slashes are never combined with dot
         # segments here.
         return "/" + "//".join(segs) + ("/" if rng.random() < 0.5 else "")
-    if shape == "trailing-double":
-        return "//" + "/".join(segs) + "//"
     raise AssertionError(shape)
 
 
@@ -320,30 +273,9 @@ def _pick_query(rng, allow_repeats, allow_no_equals=True, n=None):
     """Return a list of (key, value-or-None) pairs (decoded)."""
     if n is None:
         n = rng.choice([0, 0, 1, 2, 3, 4, 5])
-    pairs = []
-    keys = set()
-    while len(pairs) < n:
-        if allow_repeats and pairs and rng.random() < 0.25:
-            k = rng.choice(pairs)[0]
-        else:
-            k = rng.choice(QUERY_KEYS)
-            if k in keys:
-                continue
-        if allow_no_equals and rng.random() < 0.12:
-            v = None
-        else:
-            v = rng.choice(QUERY_VALUES)
-        keys.add(k)
-        pairs.append((k, v))
-    return pairs
-
-
-def _wire_query(pairs):
-    out = []
-    for k, v in pairs:
-        ek = quote(k, safe="-_.~")
-        out.append(ek if v is None else ek + "=" + quote(v, safe="-_.~"))
-    return "&".join(out)
+    return draw_query(rng, QUERY_KEYS, QUERY_VALUES, n,
+                      repeat_chance=0.25 if allow_repeats else 0,
+                      bare_chance=0.12 if allow_no_equals else 0)
 
 
 def _pick_headers(rng, lo=0, hi=4):
@@ -374,9 +306,7 @@ def _json_body(rng, obj):
 
 
 def _host_port(rng, host):
-    if rng.random() < 0.1:
-        return host + rng.choice([":8443", ":9000", ":4566"])
-    return host
+    return with_port(rng, host, [":8443", ":9000", ":4566"])
 
 
 def scenario_secretsmanager(rng, cls):
@@ -512,54 +442,6 @@ def scenario_s3(rng, cls):
 # independent spec-level recomputation (used only as a cross-check)
 
 
-def _trimall(v):
-    return " ".join(p for p in v.split(" ") if p)
-
-
-def _rfc3986_remove_dot_segments(path):
-    inp, out = path, ""
-    while inp:
-        if inp.startswith("../"):
-            inp = inp[3:]
-        elif inp.startswith("./"):
-            inp = inp[2:]
-        elif inp.startswith("/./"):
-            inp = inp[2:]
-        elif inp == "/.":
-            inp = "/"
-        elif inp.startswith("/../"):
-            inp = inp[3:]
-            out = out[: out.rfind("/")] if "/" in out else ""
-        elif inp == "/..":
-            inp = "/"
-            out = out[: out.rfind("/")] if "/" in out else ""
-        elif inp in (".", ".."):
-            inp = ""
-        else:
-            start = 1 if inp.startswith("/") else 0
-            j = inp.find("/", start)
-            if j < 0:
-                j = len(inp)
-            out += inp[:j]
-            inp = inp[j:]
-    return out
-
-
-def _reference_canonical_uri(wire_path, normalize):
-    if not normalize:
-        return wire_path or "/"
-    p = _rfc3986_remove_dot_segments(wire_path or "/")
-    while "//" in p:
-        p = p.replace("//", "/")
-    if not p.startswith("/"):
-        p = "/" + p
-    return quote(p, safe="/~")
-
-
-def _hmac(key, msg):
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
-
-
 def _reference(case, auth_query):
     """Spec-level canonical request / string to sign / signature for the
     case, computed from the generator's own inputs and choices."""
@@ -568,8 +450,7 @@ def _reference(case, auth_query):
     creds = case["credentials"]
     t = case["time"]
     scope = f"{t[:8]}/{case['region']}/{case['service']}/aws4_request"
-    body = req["body"].encode("utf-8")
-    payload_hash = UNSIGNED if case["payload"] == "unsigned" else hashlib.sha256(body).hexdigest()
+    payload_hash = UNSIGNED if case["payload"] == "unsigned" else sha256_hex(req["body"])
 
     host = req["host"]
     headers = [(n.lower(), v) for n, v in req["headers"]]
@@ -581,16 +462,10 @@ def _reference(case, auth_query):
         if cls == "S3SigV4Auth" or case["payload"] == "unsigned":
             headers.append(("x-amz-content-sha256", payload_hash))
     names = sorted({n for n, _ in headers})
-    canon_headers = "".join(
-        f"{n}:{','.join(_trimall(v) for m, v in headers if m == n)}\n" for n in names
-    )
+    canon_headers = canonical_headers(headers, names)
     signed = ";".join(names)
 
-    pairs = []
-    if req["query"]:
-        for part in req["query"].split("&"):
-            k, _, v = part.partition("=")
-            pairs.append((k, v))
+    pairs = [(k, v or "") for k, v in split_query(req["query"])]
     if auth_query:
         ap = [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
               ("X-Amz-Credential", f"{creds['access_key_id']}/{scope}"),
@@ -600,17 +475,11 @@ def _reference(case, auth_query):
         if creds["token"] is not None:
             ap.append(("X-Amz-Security-Token", creds["token"]))
         pairs += [(quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in ap]
-    canon_query = "&".join(f"{k}={v}" for k, v in sorted(pairs))
+    canon_query = canonical_query(pairs)
 
-    uri = _reference_canonical_uri(req["path"], cls not in S3_CLASSES)
+    uri = canonical_uri(req["path"], cls not in S3_CLASSES)
     creq = "\n".join([req["method"], uri, canon_query, canon_headers, signed, payload_hash])
-    sts = "\n".join(["AWS4-HMAC-SHA256", t, scope,
-                     hashlib.sha256(creq.encode("utf-8")).hexdigest()])
-    k = _hmac(("AWS4" + creds["secret_access_key"]).encode("utf-8"), t[:8])
-    k = _hmac(k, case["region"])
-    k = _hmac(k, case["service"])
-    k = _hmac(k, "aws4_request")
-    sig = hmac.new(k, sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    sts, sig = sign_reference(creq, case)
     return creq, sts, sig, signed
 
 
@@ -618,42 +487,18 @@ def _reference(case, auth_query):
 # signing with botocore
 
 
-class GeneratorError(Exception):
-    pass
-
-
-def _check(cond, case, what):
-    if not cond:
-        raise GeneratorError(f"{case['name']}: {what}")
-
-
-def _parse_query(q):
-    out = []
-    if q:
-        for part in q.split("&"):
-            k, eq, v = part.partition("=")
-            out.append((k, v if eq else None))
-    return out
-
-
 def sign_with_botocore(case):
     cls_name = case["auth"]
     req = case["request"]
     creds = case["credentials"]
-    url = "https://" + req["host"] + req["path"]
-    if req["query"]:
-        url += "?" + req["query"]
-    credentials = Credentials(creds["access_key_id"], creds["secret_access_key"], creds["token"])
-    if cls_name in QUERY_CLASSES:
-        auth = CLASSES[cls_name](credentials, case["service"], case["region"], expires=case["expires"])
-    else:
-        auth = CLASSES[cls_name](credentials, case["service"], case["region"])
+    url = https_url(req["host"], req["path"], req["query"])
+    auth = make_auth(CLASSES[cls_name], creds, case["service"], case["region"], case["expires"])
 
     data = req["body"].encode("utf-8") if req["body"] else None
     request = AWSRequest(method=req["method"], url=url, data=data,
                          headers={n: v for n, v in req["headers"]})
-    _check(list(request.headers.items()) == [tuple(h) for h in req["headers"]], case,
-           "AWSRequest did not keep the headers as given")
+    check(list(request.headers.items()) == [tuple(h) for h in req["headers"]], case["name"],
+          "AWSRequest did not keep the headers as given")
 
     # Payload mode, set explicitly per case.
     unsigned = case["payload"] == "unsigned"
@@ -668,7 +513,7 @@ def sign_with_botocore(case):
         request.context["payload_signing_enabled"] = not unsigned
     else:
         # S3SigV4QueryAuth.payload (auth.py:810-815) is always UNSIGNED-PAYLOAD.
-        _check(unsigned, case, "S3SigV4QueryAuth must be unsigned")
+        check(unsigned, case["name"], "S3SigV4QueryAuth must be unsigned")
 
     captured = {}
 
@@ -685,60 +530,60 @@ def sign_with_botocore(case):
     for name in ("canonical_request", "string_to_sign", "signature"):
         wrap(name)
 
-    with fixed_clock(case["time"]):
+    with fixed_clock(botocore.auth, case["time"]):
         auth.add_auth(request)
 
     for name in ("canonical_request", "string_to_sign", "signature"):
-        _check(len(captured.get(name, [])) == 1, case, f"{name} called {len(captured.get(name, []))} times")
+        check(len(captured.get(name, [])) == 1, case["name"], f"{name} called {len(captured.get(name, []))} times")
     creq = captured["canonical_request"][0]
     sts = captured["string_to_sign"][0]
     sig = captured["signature"][0]
-    _check(request.context["timestamp"] == case["time"], case, "clock not fixed")
+    check(request.context["timestamp"] == case["time"], case["name"], "clock not fixed")
 
     # payload mode agrees with the canonical request's last line
     last = creq.rsplit("\n", 1)[1]
-    want = UNSIGNED if unsigned else hashlib.sha256(req["body"].encode("utf-8")).hexdigest()
-    _check(last == want, case, f"payload line {last!r} != {want!r} for payload={case['payload']}")
+    want = UNSIGNED if unsigned else sha256_hex(req["body"])
+    check(last == want, case["name"], f"payload line {last!r} != {want!r} for payload={case['payload']}")
     signed_headers = creq.rsplit("\n", 2)[1]
 
     final = urlsplit(request.url)
     added_headers = []
     added_query = []
     if cls_name in QUERY_CLASSES:
-        _check(list(request.headers.items()) == [tuple(h) for h in req["headers"]], case,
-               "query auth changed the headers")
-        _check((final.scheme, final.netloc, final.path) == ("https", req["host"], req["path"]),
-               case, "query auth changed the URL before the query")
+        check(list(request.headers.items()) == [tuple(h) for h in req["headers"]], case["name"],
+              "query auth changed the headers")
+        check((final.scheme, final.netloc, final.path) == ("https", req["host"], req["path"]),
+              case["name"], "query auth changed the URL before the query")
         user, amz = [], []
-        for k, v in _parse_query(final.query):
+        for k, v in split_query(final.query):
             (amz if k.startswith("X-Amz-") else user).append((k, v))
-        _check(all(v is not None for _, v in amz), case, "X-Amz param without '='")
+        check(all(v is not None for _, v in amz), case["name"], "X-Amz param without '='")
         added_query = [[k, unquote(v)] for k, v in amz]
         # botocore re-serializes the caller's query (parse_qs + percent_encode_sequence):
         # same pairs and order, but a key without '=' comes back as 'key='.
-        orig = [(k, "" if v is None else v) for k, v in _parse_query(req["query"])]
-        _check([(k, v) for k, v in user] == orig, case,
-               f"query auth changed the caller's query: {final.query!r}")
+        orig = [(k, "" if v is None else v) for k, v in split_query(req["query"])]
+        check([(k, v) for k, v in user] == orig, case["name"],
+              f"query auth changed the caller's query: {final.query!r}")
         d = dict(added_query)
-        _check(d.get("X-Amz-Signature") == sig, case, "X-Amz-Signature != captured signature")
-        _check(d.get("X-Amz-SignedHeaders") == signed_headers, case, "X-Amz-SignedHeaders mismatch")
-        _check(added_query[-1][0] == "X-Amz-Signature", case, "signature not last")
+        check(d.get("X-Amz-Signature") == sig, case["name"], "X-Amz-Signature != captured signature")
+        check(d.get("X-Amz-SignedHeaders") == signed_headers, case["name"], "X-Amz-SignedHeaders mismatch")
+        check(added_query[-1][0] == "X-Amz-Signature", case["name"], "signature not last")
     else:
         after = list(request.headers.items())
         before = [tuple(h) for h in req["headers"]]
-        _check(after[: len(before)] == before, case, "header auth changed the given headers")
+        check(after[: len(before)] == before, case["name"], "header auth changed the given headers")
         added_headers = [list(h) for h in after[len(before):]]
-        _check(str(request.url) == url, case, "header auth changed the URL")
+        check(str(request.url) == url, case["name"], "header auth changed the URL")
         authz = request.headers["Authorization"]
-        _check(authz.endswith(f", Signature={sig}"), case, "Authorization signature mismatch")
-        _check(f"SignedHeaders={signed_headers}," in authz, case, "Authorization SignedHeaders mismatch")
+        check(authz.endswith(f", Signature={sig}"), case["name"], "Authorization signature mismatch")
+        check(f"SignedHeaders={signed_headers}," in authz, case["name"], "Authorization SignedHeaders mismatch")
 
     # Cross-check against the independent spec-level computation.
     r_creq, r_sts, r_sig, r_signed = _reference(case, cls_name in QUERY_CLASSES)
-    _check(creq == r_creq, case,
-           f"botocore canonical request differs from spec reference:\n{creq}\n----\n{r_creq}")
-    _check(sts == r_sts and sig == r_sig and signed_headers == r_signed, case,
-           "string to sign / signature differs from spec reference")
+    check(creq == r_creq, case["name"],
+          f"botocore canonical request differs from spec reference:\n{creq}\n----\n{r_creq}")
+    check(sts == r_sts and sig == r_sig and signed_headers == r_signed, case["name"],
+          "string to sign / signature differs from spec reference")
 
     return {
         "canonical_request": creq,
@@ -815,8 +660,8 @@ def build_case(rng, index, cls_name):
         "request": {
             "method": sc["method"],
             "host": sc["host"],
-            "path": _wire_path(sc["path"]),
-            "query": _wire_query(sc["query"]),
+            "path": wire_path(sc["path"]),
+            "query": wire_query(sc["query"]),
             "headers": [[n, v] for n, v in sc["headers"]],
             "body": sc["body"],
         },
@@ -834,29 +679,8 @@ def generate():
         case = build_case(rng, i, cls_name)
         case["expected"] = sign_with_botocore(case)
         cases.append(case)
-    names = [c["name"] for c in cases]
-    assert len(names) == len(set(names))
-    return {
-        "format": FORMAT,
-        "botocore_version": botocore.__version__,
-        "seed": SEED,
-        "cases": cases,
-    }
-
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", metavar="PATH", help="write here instead of stdout")
-    args = ap.parse_args(argv)
-    text = json.dumps(generate(), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    data = text.encode("utf-8")
-    if args.out:
-        with open(args.out, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    return document(FORMAT, SEED, cases, botocore_version=botocore.__version__)
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, generate)

@@ -89,17 +89,13 @@ the wire path verbatim.  All four decode each query key and value and encode
 it again (RFC 3986 unreserved characters kept) before sorting.
 """
 
-import argparse
 import base64
-import contextlib
-import datetime
 import hashlib
-import hmac
 import importlib.metadata
 import json
+import os
 import random
 import sys
-from unittest import mock
 from urllib.parse import quote, unquote, urlsplit
 
 import botocore
@@ -107,14 +103,18 @@ import botocore.auth  # must come before botocore.crt.auth (import cycle)
 import botocore.crt.auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.credentials import Credentials
+
+sys.dont_write_bytecode = True  # importing _common leaves no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (  # noqa: E402  (after the sys.path entry it needs)
+    B64, KEY_ALPHABET, UNSIGNED, canonical_headers, canonical_query, canonical_uri, check, document,
+    draw_query, fixed_clock, https_url, main, make_auth, sha256_hex, shaped_path, sign_reference, split_query,
+    wire_path, wire_query, with_port,
+)
 
 FORMAT = "sigv4-kit-crt/1"
 SEED = 20261129
 CASES_PER_CLASS = 75
-
-UNSIGNED = "UNSIGNED-PAYLOAD"
-ALGORITHM = "AWS4-HMAC-SHA256"
 
 CLASS_ORDER = ("CrtSigV4Auth", "CrtS3SigV4Auth", "CrtSigV4QueryAuth", "CrtS3SigV4QueryAuth")
 SLUG = {
@@ -209,25 +209,6 @@ UNSIGNED_EXTRAS = [
     ("Expect", "100-continue"),
 ]
 
-B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-
-# ---------------------------------------------------------------------------
-# clock
-
-
-@contextlib.contextmanager
-def crt_clock(stamp):
-    """Make the CRT signers sign at ``stamp`` (YYYYMMDDTHHMMSSZ)."""
-    fixed = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
-
-    def now(remove_tzinfo=True):
-        return fixed.replace(tzinfo=None) if remove_tzinfo else fixed
-
-    with mock.patch.object(botocore.crt.auth, "get_current_datetime", now):
-        yield
-
 
 # ---------------------------------------------------------------------------
 # random inputs
@@ -246,27 +227,6 @@ def make_credentials(rng, with_token):
     return {"access_key_id": akid, "secret_access_key": secret, "token": token}
 
 
-def wire_path(decoded):
-    # AVOID (S3 classes): reserved or other characters left unencoded in the
-    # wire path ("/a!b(c)").  With use_double_uri_encode=False aws-c-auth
-    # copies the wire path into the canonical request verbatim ("/a!b(c)"),
-    # while the specification URI-encodes each segment once ("/a%21b%28c%29").
-    # Every wire path here is fully encoded, which both rules leave as it is.
-    return quote(decoded, safe="/~")
-
-
-def wire_query(pairs):
-    # '+' always goes out as %2B.
-    # AVOID: a raw '+' in the query.  botocore's query signers rebuild the
-    # query with parse_qs, which turns a raw '+' into a space, and servers
-    # disagree on its meaning.
-    parts = []
-    for k, v in pairs:
-        ek = quote(k, safe="-_.~")
-        parts.append(ek if v is None else ek + "=" + quote(v, safe="-_.~"))
-    return "&".join(parts)
-
-
 def segments(rng, lo=1, hi=3):
     return [rng.choice(SEGMENTS) for _ in range(rng.randint(lo, hi))]
 
@@ -283,28 +243,16 @@ def normalized_path(rng):
     shape = rng.choice(["empty", "root", "plain", "plain", "trailing", "dot", "dotdot", "above-root",
                         "dot-trailing", "slashes", "slashes-trailing"])
     segs = segments(rng)
-    if shape == "empty":
-        return ""  # URL without a path: sent as "/"
-    if shape == "root":
-        return "/"
-    if shape == "plain":
-        return "/" + "/".join(segs)
-    if shape == "trailing":
-        return "/" + "/".join(segs) + "/"
-    if shape == "dot":
-        i = rng.randrange(len(segs))
-        return "/" + "/".join(segs[:i] + ["."] + segs[i:])
+    path = shaped_path(rng, shape, segs)
+    if path is not None:
+        return path
     if shape == "dotdot":
         i = rng.randrange(len(segs))
         return "/" + "/".join(segs[:i] + [rng.choice(SEGMENTS), ".."] + segs[i:])
     if shape == "dot-trailing":
         return "/" + "/".join(segs) + rng.choice(["/./", "/" + rng.choice(SEGMENTS) + "/../", "/../"])
-    if shape == "above-root":
-        return "/../" + "/".join(segs)
     if shape == "slashes":
         return "/" + "//".join(segs)
-    if shape == "slashes-trailing":
-        return "//" + "/".join(segs) + "//"
     raise AssertionError(shape)
 
 
@@ -328,17 +276,8 @@ def pick_query(rng, repeats, bare_keys, count=None):
     """A list of decoded (key, value) pairs; value None = no '='."""
     if count is None:
         count = rng.choice([0, 0, 1, 2, 3, 5])
-    out = []
-    while len(out) < count:
-        if repeats and out and rng.random() < 0.3:
-            key = rng.choice(out)[0]
-        else:
-            key = rng.choice(QUERY_KEYS)
-            if any(k == key for k, _ in out):
-                continue
-        value = None if bare_keys and rng.random() < 0.15 else rng.choice(QUERY_VALUES)
-        out.append((key, value))
-    return out
+    return draw_query(rng, QUERY_KEYS, QUERY_VALUES, count,
+                      repeat_chance=0.3 if repeats else 0, bare_chance=0.15 if bare_keys else 0)
 
 
 def pick_headers(rng, lo, hi, repeats):
@@ -357,8 +296,8 @@ def json_body(rng, obj):
     return json.dumps(obj, ensure_ascii=rng.random() < 0.5, separators=(",", ":") if rng.random() < 0.5 else None)
 
 
-def with_port(rng, host):
-    return host + rng.choice([":8443", ":4566"]) if rng.random() < 0.1 else host
+def add_port(rng, host):
+    return with_port(rng, host, [":8443", ":4566"])
 
 
 # ---------------------------------------------------------------------------
@@ -385,14 +324,14 @@ def scenario_secretsmanager(rng, cls):
         if rng.random() < 0.3:
             headers.append(("Content-Length", str(len(body.encode("utf-8")))))
     return dict(service="secretsmanager", region=region, method="POST",
-                host=with_port(rng, f"secretsmanager.{region}.amazonaws.com"),
+                host=add_port(rng, f"secretsmanager.{region}.amazonaws.com"),
                 path=rng.choice(["/", "/", ""]), query=[], headers=headers, body=body,
                 tag=op.lower())
 
 
 def scenario_sts(rng, cls):
     region = rng.choice(REGIONS)
-    host = with_port(rng, rng.choice([f"sts.{region}.amazonaws.com", "sts.amazonaws.com"]))
+    host = add_port(rng, rng.choice([f"sts.{region}.amazonaws.com", "sts.amazonaws.com"]))
     action = rng.choice(["GetCallerIdentity", "GetSessionToken", "AssumeRole"])
     params = [("Action", action), ("Version", "2011-06-15")]
     if action == "AssumeRole":
@@ -436,7 +375,7 @@ def scenario_execute_api(rng, cls):
     # would silently vanish; they are exercised with header auth instead.
     query = pick_query(rng, repeats=not query_cls, bare_keys=True)
     return dict(service="execute-api", region=region, method=method,
-                host=with_port(rng, f"{api_id}.execute-api.{region}.amazonaws.com"),
+                host=add_port(rng, f"{api_id}.execute-api.{region}.amazonaws.com"),
                 path=normalized_path(rng), query=query, headers=headers, body=body, tag="")
 
 
@@ -464,7 +403,7 @@ def scenario_s3(rng, cls):
         path = "/" + bucket + ("" if key_path == "/" and rng.random() < 0.5 else key_path)
     if rng.random() < 0.2:
         path = ""  # URL without a path (bucket-level request): sent as "/"
-    host = with_port(rng, host)
+    host = add_port(rng, host)
     method = rng.choice(["GET", "GET", "PUT", "POST", "DELETE", "HEAD"])
     query_cls = cls in QUERY_CLASSES
     r = rng.random()
@@ -505,70 +444,14 @@ def scenario_s3(rng, cls):
 # independent spec-level recomputation from the wire request
 
 
-def _trimall(value):
-    return " ".join(p for p in value.split(" ") if p)
-
-
-def _remove_dot_segments(path):
-    """RFC 3986 section 5.2.4."""
-    inp, out = path, ""
-    while inp:
-        if inp.startswith("../"):
-            inp = inp[3:]
-        elif inp.startswith("./"):
-            inp = inp[2:]
-        elif inp.startswith("/./"):
-            inp = inp[2:]
-        elif inp == "/.":
-            inp = "/"
-        elif inp.startswith("/../"):
-            inp = inp[3:]
-            out = out[: out.rfind("/")] if "/" in out else ""
-        elif inp == "/..":
-            inp = "/"
-            out = out[: out.rfind("/")] if "/" in out else ""
-        elif inp in (".", ".."):
-            inp = ""
-        else:
-            j = inp.find("/", 1 if inp.startswith("/") else 0)
-            j = len(inp) if j < 0 else j
-            out += inp[:j]
-            inp = inp[j:]
-    return out
-
-
-def _canonical_uri(path, s3):
-    if s3:
-        return path or "/"
-    p = _remove_dot_segments(path or "/")
-    while "//" in p:
-        p = p.replace("//", "/")
-    if not p.startswith("/"):
-        p = "/" + p
-    return quote(p, safe="/~")
-
-
-def _split_query(query):
-    """Wire query -> list of (raw key, raw value or None)."""
-    out = []
-    for part in query.split("&") if query else []:
-        k, eq, v = part.partition("=")
-        out.append((k, v if eq else None))
-    return out
-
-
 def _canonical_query(query, skip=()):
     pairs = []
-    for k, v in _split_query(query):
+    for k, v in split_query(query):
         dk = unquote(k, errors="strict")
         if dk in skip:
             continue
         pairs.append((quote(dk, safe="-_.~"), quote(unquote(v or "", errors="strict"), safe="-_.~")))
-    return "&".join(f"{k}={v}" for k, v in sorted(pairs))
-
-
-def _hmac(key, msg):
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+    return canonical_query(pairs)
 
 
 def _reference(case):
@@ -578,7 +461,7 @@ def _reference(case):
     headers = req["headers"]
     query_auth = case["auth"] in QUERY_CLASSES
     if query_auth:
-        params = {unquote(k): unquote(v or "") for k, v in _split_query(query)}
+        params = {unquote(k): unquote(v or "") for k, v in split_query(query)}
         signed = params["X-Amz-SignedHeaders"]
         canon_query = _canonical_query(query, skip=("X-Amz-Signature",))
     else:
@@ -587,52 +470,38 @@ def _reference(case):
         signed = authz[0].split("SignedHeaders=", 1)[1].split(",", 1)[0]
         canon_query = _canonical_query(query)
     names = signed.split(";")
-    canon_headers = "".join(
-        n + ":" + ",".join(_trimall(v) for m, v in headers if m.lower() == n) + "\n" for n in names
-    )
+    canon_headers = canonical_headers(headers, names)
     declared = [v for n, v in headers if n.lower() == "x-amz-content-sha256"]
     if declared:
         payload = declared[0]
     elif query_auth and case["auth"] in S3_CLASSES:
         payload = UNSIGNED
     else:
-        payload = hashlib.sha256(req["body"].encode("utf-8")).hexdigest()
-    creq = "\n".join([req["method"], _canonical_uri(path, case["auth"] in S3_CLASSES), canon_query,
+        payload = sha256_hex(req["body"])
+    creq = "\n".join([req["method"], canonical_uri(path, case["auth"] not in S3_CLASSES), canon_query,
                       canon_headers, signed, payload])
-    scope = f"{case['time'][:8]}/{case['region']}/{case['service']}/aws4_request"
-    sts = "\n".join([ALGORITHM, case["time"], scope, hashlib.sha256(creq.encode("utf-8")).hexdigest()])
-    key = ("AWS4" + case["credentials"]["secret_access_key"]).encode("utf-8")
-    for part in (case["time"][:8], case["region"], case["service"], "aws4_request"):
-        key = _hmac(key, part)
-    return creq, signed, payload, hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    _, sig = sign_reference(creq, case)
+    return creq, signed, payload, sig
 
 
 # ---------------------------------------------------------------------------
 # signing with the CRT
 
 
-class GeneratorError(Exception):
-    pass
-
-
-def _check(cond, name, what):
-    if not cond:
-        raise GeneratorError(f"{name}: {what}")
-
-
 def sign_with_crt(name, cls_name, inputs, creds, stamp, expires, unsigned):
     """Signs the inputs with botocore's CRT class; returns the request as sent."""
-    credentials = Credentials(creds["access_key_id"], creds["secret_access_key"], creds["token"])
-    cls = getattr(botocore.crt.auth, cls_name)
-    if cls_name in QUERY_CLASSES:
-        auth = cls(credentials, inputs["service"], inputs["region"], expires=expires)
-    else:
-        auth = cls(credentials, inputs["service"], inputs["region"])
+    auth = make_auth(getattr(botocore.crt.auth, cls_name), creds, inputs["service"], inputs["region"], expires)
 
-    url = "https://" + inputs["host"] + wire_path(inputs["path"])
-    query = wire_query(inputs["query"])
-    if query:
-        url += "?" + query
+    # AVOID (S3 classes): reserved or other characters left unencoded in the
+    # wire path ("/a!b(c)").  With use_double_uri_encode=False aws-c-auth
+    # copies the wire path into the canonical request verbatim ("/a!b(c)"),
+    # while the specification URI-encodes each segment once ("/a%21b%28c%29").
+    # Every wire path here (wire_path) is fully encoded, which both rules
+    # leave as it is.
+    # AVOID: a raw '+' in the query (wire_query sends it as %2B).  botocore's
+    # query signers rebuild the query with parse_qs, which turns a raw '+'
+    # into a space, and servers disagree on its meaning.
+    url = https_url(inputs["host"], wire_path(inputs["path"]), wire_query(inputs["query"]))
     body = inputs["body"].encode("utf-8")
     data = body or None
     if cls_name in QUERY_CLASSES and "form" in inputs:
@@ -656,9 +525,9 @@ def sign_with_crt(name, cls_name, inputs, creds, stamp, expires, unsigned):
         # then signs UNSIGNED-PAYLOAD but the presigned URL does not say so
         # (no X-Amz-Content-SHA256 anywhere), so no verifier of a non-S3
         # service can know which payload line was signed.
-        _check(not unsigned, name, "CrtSigV4QueryAuth must sign the payload")
+        check(not unsigned, name, "CrtSigV4QueryAuth must sign the payload")
     else:
-        _check(unsigned, name, "CrtS3SigV4QueryAuth always signs UNSIGNED-PAYLOAD")
+        check(unsigned, name, "CrtS3SigV4QueryAuth always signs UNSIGNED-PAYLOAD")
 
     seen = []
     original_apply = auth._apply_signing_changes
@@ -668,24 +537,24 @@ def sign_with_crt(name, cls_name, inputs, creds, stamp, expires, unsigned):
         return original_apply(aws_request, signed_crt_request)
 
     auth._apply_signing_changes = capture
-    with crt_clock(stamp):
+    with fixed_clock(botocore.crt.auth, stamp):
         auth.add_auth(request)
-    _check(len(seen) == 1, name, "the CRT request was not captured exactly once")
+    check(len(seen) == 1, name, "the CRT request was not captured exactly once")
     method, target, headers = seen[0]
 
     # The AWSRequest botocore updated must agree with the captured CRT request.
     final = urlsplit(request.url)
-    _check(method == inputs["method"], name, "method changed")
-    _check(final.netloc == inputs["host"], name, "host changed")
-    _check(final.path == target.partition("?")[0] or (final.path == "" and target.startswith("/")),
-           name, f"path differs: {final.path!r} vs {target!r}")
-    _check(final.query == target.partition("?")[2], name, f"query differs: {final.query!r} vs {target!r}")
-    _check(list(request.headers.items()) == headers, name, "headers differ from the CRT request")
+    check(method == inputs["method"], name, "method changed")
+    check(final.netloc == inputs["host"], name, "host changed")
+    check(final.path == target.partition("?")[0] or (final.path == "" and target.startswith("/")),
+          name, f"path differs: {final.path!r} vs {target!r}")
+    check(final.query == target.partition("?")[2], name, f"query differs: {final.query!r} vs {target!r}")
+    check(list(request.headers.items()) == headers, name, "headers differ from the CRT request")
     sent_body = request.body or b""
     if cls_name in QUERY_CLASSES:
-        _check(sent_body in (b"", body) and (sent_body == b"" or not body), name, "unexpected body")
+        check(sent_body in (b"", body) and (sent_body == b"" or not body), name, "unexpected body")
     else:
-        _check(sent_body == body, name, "body changed")
+        check(sent_body == body, name, "body changed")
     return {
         "method": method,
         "host": inputs["host"],
@@ -735,32 +604,32 @@ def build_case(rng, index, cls_name):
     hdrs = request["headers"]
     path, _, query = request["target"].partition("?")
     if cls_name in QUERY_CLASSES:
-        params = _split_query(query)
+        params = split_query(query)
         amz = [(k, unquote(v or "")) for k, v in params if k.startswith("X-Amz-")]
         d = dict(amz)
-        _check(len(d) == len(amz), name, "repeated X-Amz-* parameter")
-        _check(d.get("X-Amz-Date") == stamp, name, "clock not fixed")
-        _check(d.get("X-Amz-Expires") == str(expires), name, "X-Amz-Expires")
-        _check(d.get("X-Amz-Security-Token") == creds["token"], name, "session token")
-        _check(not any(n.lower() == "authorization" for n, _ in hdrs), name, "Authorization in query auth")
+        check(len(d) == len(amz), name, "repeated X-Amz-* parameter")
+        check(d.get("X-Amz-Date") == stamp, name, "clock not fixed")
+        check(d.get("X-Amz-Expires") == str(expires), name, "X-Amz-Expires")
+        check(d.get("X-Amz-Security-Token") == creds["token"], name, "session token")
+        check(not any(n.lower() == "authorization" for n, _ in hdrs), name, "Authorization in query auth")
         signature, signed = d["X-Amz-Signature"], d["X-Amz-SignedHeaders"]
     else:
         got = dict((n.lower(), v) for n, v in hdrs)
-        _check(got.get("x-amz-date") == stamp, name, "clock not fixed")
-        _check(got.get("x-amz-security-token") == creds["token"], name, "session token")
+        check(got.get("x-amz-date") == stamp, name, "clock not fixed")
+        check(got.get("x-amz-security-token") == creds["token"], name, "session token")
         authz = got["authorization"]
         signature = authz.rsplit("Signature=", 1)[1]
         signed = authz.split("SignedHeaders=", 1)[1].split(",", 1)[0]
     # Every header is signed except Authorization and botocore's blocklist.
     expect_signed = sorted({n.lower() for n, _ in hdrs} - NEVER_SIGNED - {"authorization"})
-    _check(signed == ";".join(expect_signed), name, f"SignedHeaders {signed!r}")
+    check(signed == ";".join(expect_signed), name, f"SignedHeaders {signed!r}")
 
     creq, r_signed, payload, r_sig = _reference(case)
-    _check(payload == (UNSIGNED if unsigned else hashlib.sha256(request["body"].encode()).hexdigest()),
-           name, f"payload line {payload!r}")
-    _check(r_signed == signed, name, "SignedHeaders")
-    _check(r_sig == signature, name,
-           f"aws-c-auth's signature differs from the spec reference; reference canonical request:\n{creq}")
+    check(payload == (UNSIGNED if unsigned else sha256_hex(request["body"])),
+          name, f"payload line {payload!r}")
+    check(r_signed == signed, name, "SignedHeaders")
+    check(r_sig == signature, name,
+          f"aws-c-auth's signature differs from the spec reference; reference canonical request:\n{creq}")
     case["signed_headers"] = signed
     case["signature"] = signature
     case["canonical_request"] = creq
@@ -775,29 +644,9 @@ def generate():
         for cls_name in CLASS_ORDER:
             index += 1
             cases.append(build_case(rng, index, cls_name))
-    names = [c["name"] for c in cases]
-    assert len(names) == len(set(names))
-    return {
-        "format": FORMAT,
-        "awscrt_version": importlib.metadata.version("awscrt"),
-        "botocore_version": botocore.__version__,
-        "seed": SEED,
-        "cases": cases,
-    }
-
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", metavar="PATH", help="write here instead of stdout")
-    args = ap.parse_args(argv)
-    data = (json.dumps(generate(), sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    if args.out:
-        with open(args.out, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    return document(FORMAT, SEED, cases, awscrt_version=importlib.metadata.version("awscrt"),
+                    botocore_version=botocore.__version__)
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, generate)
