@@ -1296,3 +1296,22 @@ fn failure_is_terminal() {
         assert!(d.trailers().is_empty(), "{what}");
     }
 }
+
+/// Unsigned chunks are protected by the trailing checksum alone, so an unsigned-trailer request
+/// whose `x-amz-trailer` names no checksum is refused before any byte is read.
+#[test]
+fn unsigned_trailer_mode_requires_a_checksum_trailer() {
+    let mut parts = request_parts();
+    for (name, value) in [
+        ("content-encoding", "aws-chunked"),
+        ("x-amz-decoded-content-length", "5"),
+        ("x-amz-trailer", "x-amz-meta-note"),
+    ] {
+        parts.headers.insert(name, http::HeaderValue::from_static(value));
+    }
+    let payload = PayloadHash::streaming(StreamingMode::UnsignedPayloadTrailer);
+    sigv4_kit::Signer::sign_parts(&signer(), &mut parts, &payload).expect("signs");
+    let verifier = Verifier::new(VerifierConfig::new(["s3"]).with_s3_rules()).with_clock(FixedClock::new(time()));
+    let err = verifier.begin(&parts).expect_err("refused");
+    assert_eq!((err.error_code(), err.status().as_u16()), (ErrorCode::InvalidRequest, 400), "{err}");
+}
