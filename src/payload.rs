@@ -26,6 +26,9 @@ enum Repr {
     Literal(&'static str),
 }
 
+/// Hex SHA-256 of the empty body.
+const EMPTY_SHA256_HEX: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The literal used when the payload is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
@@ -42,6 +45,10 @@ const LITERALS: &[&str] = &[
 impl PayloadHash {
     /// The hex SHA-256 of `body`.
     pub fn of(body: &[u8]) -> Self {
+        if body.is_empty() {
+            // The most common body; its hash is a constant.
+            return Self(Repr::Hex(*EMPTY_SHA256_HEX));
+        }
         Self::from_digest(crate::canonical::sha256(body))
     }
 

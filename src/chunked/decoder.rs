@@ -298,12 +298,7 @@ impl ChunkedDecoder {
     fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), VerifyError> {
         self.verify_chunk_signature()?;
         self.decoded_len += self.chunk.len() as u64;
-        if out.is_empty() {
-            // Hand the buffer over instead of copying it.
-            core::mem::swap(out, &mut self.chunk);
-        } else {
-            out.extend_from_slice(&self.chunk);
-        }
+        out.extend_from_slice(&self.chunk);
         self.chunk.clear();
         Ok(())
     }
