@@ -174,6 +174,46 @@ impl RawRequest {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// Sets header `name` to `value`: the first header of that name (case-insensitive) is
+    /// replaced and any others removed, or the header is appended.
+    ///
+    /// ```
+    /// let mut raw = sigv4_kit::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\nA:1\na:2\n\n")?;
+    /// raw.set_header("A", "3");
+    /// raw.set_header("B", "4");
+    /// assert_eq!(raw.to_bytes(), b"PUT / HTTP/1.1\nHost:h\nA:3\nB:4\n\n");
+    /// # Ok::<(), sigv4_kit::ParseError>(())
+    /// ```
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        let mut found = false;
+        self.headers.retain_mut(|(n, v)| {
+            if !n.eq_ignore_ascii_case(name) {
+                return true;
+            }
+            if found {
+                return false;
+            }
+            found = true;
+            value.clone_into(v);
+            true
+        });
+        if !found {
+            self.headers.push((name.to_owned(), value.to_owned()));
+        }
+    }
+
+    /// Takes the body out, leaving the request with an empty one.
+    ///
+    /// ```
+    /// let mut raw = sigv4_kit::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\n\nabc")?;
+    /// assert_eq!(raw.take_body(), b"abc");
+    /// assert!(raw.body().is_empty());
+    /// # Ok::<(), sigv4_kit::ParseError>(())
+    /// ```
+    pub fn take_body(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.body)
+    }
+
     /// A view of this request for the signer.
     ///
     /// ```

@@ -296,15 +296,18 @@ fn sign(args: &RequestArgs) -> Result<(), CliError> {
     let job = Job::new(args, &raw)?;
     // With --chunked, the head is signed and the input's body is encoded after it.
     let (mut head, chunked_body) = match &job.chunked {
-        Some(options) => (chunked::head(&raw, options)?, Some((options, raw))),
+        Some(options) => {
+            let (head, body) = chunked::head(raw, options);
+            (head, Some((options, body)))
+        }
         None => (raw, None),
     };
     let output =
         job.signer.sign_at(&head.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;
     head.apply(&output);
     let mut bytes = head.to_bytes();
-    if let Some((options, raw)) = chunked_body {
-        chunked::encode(&job.signer, &output, job.time, options, raw.body(), &mut bytes)?;
+    if let Some((options, body)) = chunked_body {
+        chunked::encode(&job.signer, &output, job.time, options, &body, &mut bytes)?;
     }
     write_stdout(&bytes)
 }
@@ -314,7 +317,7 @@ fn canonical(args: &RequestArgs) -> Result<(), CliError> {
     let mut raw = read_request(args.file.as_deref())?;
     let job = Job::new(args, &raw)?;
     if let Some(options) = &job.chunked {
-        raw = chunked::head(&raw, options)?;
+        raw = chunked::head(raw, options).0;
     }
     let explanation =
         job.signer.explain_at(&raw.signable(), &job.payload, job.time).map_err(|e| CliError::new("cannot sign", e))?;

@@ -50,45 +50,13 @@ pub(crate) fn options(s: &SigningArgs) -> Result<Option<ChunkedOptions>, CliErro
     }))
 }
 
-/// The head of `raw` with the `aws-chunked` headers for its body, and no body.
-pub(crate) fn head(raw: &RawRequest, options: &ChunkedOptions) -> Result<RawRequest, CliError> {
-    let bytes = raw.to_bytes();
-    let head_len = bytes.len() - raw.body().len();
-    let head = bytes.get(..head_len).unwrap_or_default();
-    let eol: &[u8] = if head.ends_with(b"\r\n") { b"\r\n" } else { b"\n" };
-    // `to_bytes` writes the request line, then one `name:value` line per header.
-    let request_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let request_line = request_line.strip_suffix(b"\r").unwrap_or(request_line);
-
-    let mut headers: Vec<(String, String)> = raw.headers().to_vec();
-    for (name, value) in options.headers(raw.body().len() as u64) {
-        let mut found = false;
-        headers.retain_mut(|(n, v)| {
-            if !n.eq_ignore_ascii_case(name) {
-                return true;
-            }
-            if found {
-                return false;
-            }
-            found = true;
-            value.clone_into(v);
-            true
-        });
-        if !found {
-            headers.push((name.to_owned(), value));
-        }
+/// Splits `raw` into its head, with the `aws-chunked` headers for its body, and the body.
+pub(crate) fn head(mut raw: RawRequest, options: &ChunkedOptions) -> (RawRequest, Vec<u8>) {
+    let body = raw.take_body();
+    for (name, value) in options.headers(body.len() as u64) {
+        raw.set_header(name, &value);
     }
-
-    let mut out = Vec::with_capacity(head_len + 256);
-    out.extend_from_slice(request_line);
-    out.extend_from_slice(eol);
-    for (n, v) in &headers {
-        for part in [n.as_bytes(), b":", v.as_bytes(), eol] {
-            out.extend_from_slice(part);
-        }
-    }
-    out.extend_from_slice(eol);
-    RawRequest::parse(&out).map_err(|e| CliError::new("cannot add the aws-chunked headers", e))
+    (raw, body)
 }
 
 /// Appends `body` encoded as `aws-chunked` to `out`, its chunk signatures chained from the
