@@ -25,6 +25,14 @@ pub const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
 /// Hex SHA-256 of the empty string, the fifth line of a chunk's string to sign.
 const EMPTY_SHA256: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// Lowercase hex of a digest, without allocating.
+fn hex64(digest: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    // Only fails on a length mismatch, which cannot happen here.
+    let _ = hex::encode_to_slice(digest, &mut out);
+    out
+}
+
 /// The state of a signature chain: the key, the time and scope of the seed request, and the
 /// last signature. The key is derived once and used for every chunk.
 #[derive(Clone)]
@@ -86,14 +94,14 @@ impl ChunkChain {
         self.write_prefix(&mut mac, CHUNK_ALGORITHM);
         mac.put(EMPTY_SHA256);
         mac.put(b"\n");
-        mac.put(hex::encode(data_hash).as_bytes());
+        mac.put(&hex64(data_hash));
         mac
     }
 
     fn trailer_mac(&self, trailers_hash: &[u8; 32]) -> hmac::Hmac<Sha256> {
         let mut mac = self.key.mac();
         self.write_prefix(&mut mac, TRAILER_ALGORITHM);
-        mac.put(hex::encode(trailers_hash).as_bytes());
+        mac.put(&hex64(trailers_hash));
         mac
     }
 
