@@ -6,12 +6,14 @@
 
 #![cfg(feature = "http-body")]
 
+mod common;
+
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use common::block_on;
 use http::HeaderMap;
 use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
@@ -23,18 +25,6 @@ use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, SigningSettings, 
 
 const CHUNK_SIZE: usize = 8192;
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-/// Polls `future` with a no-op waker until it is ready; the bodies here wake themselves.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1_000_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("the future never completed");
-}
 
 /// A transport failure.
 #[derive(Debug, PartialEq, Eq)]

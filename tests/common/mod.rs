@@ -25,16 +25,17 @@ pub fn proptest_config(cases: u32) -> ProptestConfig {
     ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
 
-/// Polls a future that completes without waiting (the providers of the tests answer at once).
+/// Polls a future that completes without a real wake-up (the providers of the tests answer at
+/// once; the test bodies return `Pending` and are polled again).
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1000 {
+    for _ in 0..1_000_000 {
         if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
             return out;
         }
     }
-    panic!("the future did not complete: the providers in these tests never wait");
+    panic!("the future did not complete: nothing in these tests waits for a real wake-up");
 }
 
 /// AWS `UriEncode`: every byte but the unreserved characters is percent-encoded.
