@@ -15,19 +15,31 @@ use core::fmt;
 use crate::error::SignError;
 
 /// The value SigV4 puts on the canonical request's last line.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct PayloadHash(Repr);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// Two payload hashes are equal when their text is.
+impl PartialEq for PayloadHash {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for PayloadHash {}
+
+impl core::hash::Hash for PayloadHash {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+#[derive(Clone)]
 enum Repr {
     /// Lowercase hex of a SHA-256.
     Hex([u8; 64]),
     /// A literal such as `UNSIGNED-PAYLOAD`.
     Literal(&'static str),
 }
-
-/// Hex SHA-256 of the empty body.
-const EMPTY_SHA256_HEX: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// The literal used when the payload is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -44,10 +56,15 @@ const LITERALS: &[&str] = &[
 
 impl PayloadHash {
     /// The hex SHA-256 of `body`.
+    ///
+    /// ```
+    /// use sigv4_kit::{PayloadHash, sha256};
+    /// assert_eq!(PayloadHash::of(b""), PayloadHash::from_digest(sha256(b"")));
+    /// ```
     pub fn of(body: &[u8]) -> Self {
         if body.is_empty() {
             // The most common body; its hash is a constant.
-            return Self(Repr::Hex(*EMPTY_SHA256_HEX));
+            return Self(Repr::Literal(crate::canonical::EMPTY_SHA256_HEX));
         }
         Self::from_digest(crate::canonical::sha256(body))
     }
@@ -59,10 +76,7 @@ impl PayloadHash {
     /// assert_eq!(h, sigv4_kit::PayloadHash::of(b"abc"));
     /// ```
     pub fn from_digest(digest: [u8; 32]) -> Self {
-        let mut out = [0u8; 64];
-        // Only fails on a length mismatch, which cannot happen here.
-        let _ = hex::encode_to_slice(digest, &mut out);
-        Self(Repr::Hex(out))
+        Self(Repr::Hex(crate::canonical::hex64(&digest)))
     }
 
     /// `UNSIGNED-PAYLOAD`.

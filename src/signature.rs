@@ -38,10 +38,7 @@ impl Signature {
 
     /// The 64 lowercase hex digits, without allocating.
     pub(crate) fn to_hex(self) -> [u8; 64] {
-        let mut out = [0u8; 64];
-        // hex::encode_to_slice only fails on a length mismatch, which cannot happen here.
-        let _ = hex::encode_to_slice(self.0, &mut out);
-        out
+        crate::canonical::hex64(&self.0)
     }
 }
 

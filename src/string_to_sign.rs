@@ -53,10 +53,7 @@ impl<'a> StringToSign<'a> {
         sink.put(b"/");
         sink.put(self.scope.service().as_bytes());
         sink.put(b"/aws4_request\n");
-        let mut hex = [0u8; 64];
-        // Only fails on a length mismatch, which cannot happen here.
-        let _ = hex::encode_to_slice(self.canonical_hash, &mut hex);
-        sink.put(&hex);
+        sink.put(&crate::canonical::hex64(&self.canonical_hash));
     }
 
     /// Signs this string with `key`, streaming it into the HMAC.

@@ -253,6 +253,17 @@ impl fmt::Display for CanonicalRequest<'_> {
     }
 }
 
+/// Lowercase hex of the SHA-256 of the empty string.
+pub(crate) const EMPTY_SHA256_HEX: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Lowercase hex of a 32-byte digest, without allocating.
+pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    // Only fails on a length mismatch, which cannot happen here.
+    let _ = hex::encode_to_slice(digest, &mut out);
+    out
+}
+
 /// The SHA-256 digest of `data`.
 ///
 /// ```

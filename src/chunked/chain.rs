@@ -12,7 +12,7 @@ use core::fmt;
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
-use crate::canonical::Sink;
+use crate::canonical::{EMPTY_SHA256_HEX, Sink, hex64};
 use crate::key::SigningKey;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
@@ -22,16 +22,6 @@ use crate::time::AmzDate;
 pub const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
 /// The algorithm line of the trailer's string to sign.
 pub const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
-/// Hex SHA-256 of the empty string, the fifth line of a chunk's string to sign.
-const EMPTY_SHA256: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/// Lowercase hex of a digest, without allocating.
-fn hex64(digest: &[u8; 32]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    // Only fails on a length mismatch, which cannot happen here.
-    let _ = hex::encode_to_slice(digest, &mut out);
-    out
-}
 
 /// The state of a signature chain: the key, the time and scope of the seed request, and the
 /// last signature. The key is derived once and used for every chunk.
@@ -92,7 +82,7 @@ impl ChunkChain {
     fn chunk_mac(&self, data_hash: &[u8; 32]) -> hmac::Hmac<Sha256> {
         let mut mac = self.key.mac();
         self.write_prefix(&mut mac, CHUNK_ALGORITHM);
-        mac.put(EMPTY_SHA256);
+        mac.put(EMPTY_SHA256_HEX.as_bytes());
         mac.put(b"\n");
         mac.put(&hex64(data_hash));
         mac
@@ -109,7 +99,7 @@ impl ChunkChain {
     pub fn chunk_string_to_sign(&self, data_hash: &[u8; 32]) -> String {
         let mut s = String::with_capacity(256);
         self.write_prefix(&mut s, CHUNK_ALGORITHM);
-        s.push_str(core::str::from_utf8(EMPTY_SHA256).unwrap_or_default());
+        s.push_str(EMPTY_SHA256_HEX);
         s.push('\n');
         s.push_str(&hex::encode(data_hash));
         s

@@ -27,9 +27,6 @@ use crate::sign::SessionTokenMode;
 use crate::string_to_sign::StringToSign;
 use crate::time::{AmzDate, Clock, SystemClock};
 
-/// The SHA-256 of an empty body.
-const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
 /// Verifies SigV4 requests.
 ///
 /// [`Verifier::begin`] checks everything that needs no secret and returns a
@@ -291,7 +288,7 @@ impl Verifier {
                         "x-amz-content-sha256 does not contain a valid SHA-256",
                     ));
                 }
-                if v == EMPTY_SHA256 && content_length(request) > 0 {
+                if v == crate::canonical::EMPTY_SHA256_HEX && content_length(request) > 0 {
                     return Err(VerifyError::new(
                         ErrorCode::XAmzContentSHA256Mismatch,
                         "x-amz-content-sha256 is the hash of an empty body, but the body is not empty",
