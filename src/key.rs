@@ -17,7 +17,9 @@
 //! ```
 
 use core::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -87,6 +89,39 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// A signing key with its HMAC already keyed, so that each signature skips the two key blocks
+/// of HMAC. The key bytes are zeroized on drop, and the keyed state is overwritten with that of
+/// an all-zero key (the `hmac` crate offers no zeroization of its own state).
+pub(crate) struct PreparedKey {
+    key: SigningKey,
+    mac: Hmac<Sha256>,
+}
+
+impl PreparedKey {
+    pub(crate) fn new(key: SigningKey) -> Self {
+        let mac = key.mac();
+        Self { key, mac }
+    }
+
+    /// The key.
+    pub(crate) fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// A copy of the keyed HMAC, ready to absorb a string to sign.
+    pub(crate) fn mac(&self) -> Hmac<Sha256> {
+        self.mac.clone()
+    }
+}
+
+impl Drop for PreparedKey {
+    fn drop(&mut self) {
+        self.mac = hmac(&[0; 32]);
+        // Keep the overwrite from being optimized away as a dead store.
+        std::hint::black_box(&self.mac);
+    }
+}
+
 /// What a cached key was derived for. The secret is part of the identity (as a digest), so
 /// rotated credentials under the same access key id never reuse a stale key.
 #[derive(PartialEq, Eq)]
@@ -98,9 +133,27 @@ struct CacheKey {
     service: String,
 }
 
-/// A small cache of derived signing keys, keyed by access key, secret, date, region and service.
+impl CacheKey {
+    fn matches(&self, access_key_id: &str, secret_digest: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
+        self.secret_digest == *secret_digest
+            && self.access_key_id == access_key_id
+            && self.date.as_slice() == scope.date().as_bytes()
+            && self.region == scope.region()
+            && self.service == scope.service()
+    }
+}
+
+/// The cache's table: entries by a keyed hash of their identity, and the order they came in.
+#[derive(Default)]
+struct Table {
+    entries: HashMap<u64, (CacheKey, Arc<PreparedKey>)>,
+    order: VecDeque<u64>,
+}
+
+/// A cache of derived signing keys, keyed by access key, secret, date, region and service.
 ///
-/// It holds at most `capacity` keys and evicts the oldest. It is safe to share between threads.
+/// It holds at most `capacity` keys and evicts the oldest. Lookups take constant time, so a
+/// verifier can keep thousands of keys. It is safe to share between threads.
 ///
 /// ```
 /// use sigv4_kit::{AmzDate, Credentials, CredentialScope, KeyCache};
@@ -117,19 +170,20 @@ struct CacheKey {
 /// ```
 pub struct KeyCache {
     capacity: usize,
-    entries: Mutex<Vec<(CacheKey, SigningKey)>>,
+    hasher: RandomState,
+    table: Mutex<Table>,
 }
 
 impl KeyCache {
     /// A cache holding at most `capacity` keys (at least one).
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self { capacity, entries: Mutex::new(Vec::with_capacity(capacity)) }
+        Self { capacity, hasher: RandomState::new(), table: Mutex::new(Table::default()) }
     }
 
     /// The number of keys cached.
     pub fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.table.lock().unwrap_or_else(PoisonError::into_inner).entries.len()
     }
 
     /// Whether the cache is empty.
@@ -143,57 +197,66 @@ impl KeyCache {
 
     /// The key for `credentials` and `scope`, derived on a miss.
     pub fn get_or_derive(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> SigningKey {
-        self.lookup(credentials.access_key_id(), credentials.secret_access_key(), *credentials.secret_digest(), scope)
+        self.prepared(credentials, scope).key().clone()
     }
 
-    /// The key for an access key id and secret, derived on a miss.
-    pub(crate) fn get_or_derive_secret(
+    /// The prepared key for `credentials` and `scope`, derived on a miss.
+    pub(crate) fn prepared(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> Arc<PreparedKey> {
+        let (akid, secret) = (credentials.access_key_id(), credentials.secret_access_key());
+        self.lookup(akid, secret, credentials.secret_digest(), scope)
+    }
+
+    /// The prepared key for an access key id and secret, derived on a miss.
+    pub(crate) fn prepared_for_secret(
         &self,
         access_key_id: &str,
         secret: &str,
         scope: &CredentialScope<'_>,
-    ) -> SigningKey {
-        self.lookup(access_key_id, secret, crate::canonical::sha256(secret.as_bytes()), scope)
+    ) -> Arc<PreparedKey> {
+        self.lookup(access_key_id, secret, &crate::canonical::sha256(secret.as_bytes()), scope)
     }
 
     fn lookup(
         &self,
         access_key_id: &str,
         secret: &str,
-        secret_digest: [u8; 32],
+        secret_digest: &[u8; 32],
         scope: &CredentialScope<'_>,
-    ) -> SigningKey {
-        let matches = |k: &CacheKey| {
-            k.secret_digest == secret_digest
-                && k.access_key_id == access_key_id
-                && k.date.as_slice() == scope.date().as_bytes()
-                && k.region == scope.region()
-                && k.service == scope.service()
-        };
+    ) -> Arc<PreparedKey> {
+        let id = self.hasher.hash_one((access_key_id, secret_digest, scope.date(), scope.region(), scope.service()));
         {
-            let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((_, key)) = entries.iter().find(|(k, _)| matches(k)) {
-                return key.clone();
+            let table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((k, key)) = table.entries.get(&id)
+                && k.matches(access_key_id, secret_digest, scope)
+            {
+                return Arc::clone(key);
             }
         }
-        let key = SigningKey::derive(secret, scope);
+        let key = Arc::new(PreparedKey::new(SigningKey::derive(secret, scope)));
         let mut date = [0u8; 8];
         for (slot, b) in date.iter_mut().zip(scope.date().bytes()) {
             *slot = b;
         }
         let entry = CacheKey {
             access_key_id: access_key_id.to_owned(),
-            secret_digest,
+            secret_digest: *secret_digest,
             date,
             region: scope.region().to_owned(),
             service: scope.service().to_owned(),
         };
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if !entries.iter().any(|(k, _)| matches(k)) {
-            if entries.len() >= self.capacity {
-                entries.remove(0);
+        let mut table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
+        // A colliding id (or a rotated secret) replaces the entry in place; it keeps its slot in
+        // the eviction order.
+        if table.entries.insert(id, (entry, Arc::clone(&key))).is_none() {
+            table.order.push_back(id);
+        }
+        while table.entries.len() > self.capacity {
+            match table.order.pop_front() {
+                Some(old) => {
+                    table.entries.remove(&old);
+                }
+                None => break,
             }
-            entries.push((entry, key.clone()));
         }
         key
     }

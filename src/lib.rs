@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod chunked;
 pub mod credentials;
 pub mod error;
+mod inline_vec;
 pub mod key;
 pub mod payload;
 pub mod raw;

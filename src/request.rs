@@ -14,6 +14,10 @@
 //! ```
 
 use crate::error::SignError;
+use crate::inline_vec::InlineVec;
+
+/// Headers kept inline before a view allocates.
+const INLINE_HEADERS: usize = 16;
 
 /// Bounds on the size of a request, so that no input can make signing or verification loop or
 /// allocate without limit.
@@ -43,7 +47,7 @@ pub struct SignableRequest<'a> {
     path: &'a str,
     query: &'a str,
     has_query: bool,
-    headers: Vec<(&'a str, &'a str)>,
+    headers: InlineVec<(&'a str, &'a str), INLINE_HEADERS>,
     limits: Limits,
 }
 
@@ -61,7 +65,7 @@ impl<'a> SignableRequest<'a> {
             Some((p, q)) => (p, q, true),
             None => (target, "", false),
         };
-        Self { method, path, query, has_query, headers: Vec::new(), limits: Limits::default() }
+        Self { method, path, query, has_query, headers: InlineVec::new(), limits: Limits::default() }
     }
 
     /// Adds a header. Repeated names are allowed and keep their order.
@@ -129,7 +133,7 @@ impl<'a> SignableRequest<'a> {
         if headers.len() > limits.max_headers {
             return Err(SignError::Limit { what: "headers", limit: limits.max_headers });
         }
-        view.headers.reserve(headers.len() + 4);
+        view.headers = InlineVec::with_capacity(headers.len() + 1);
         for (name, value) in headers {
             let value = core::str::from_utf8(value.as_bytes()).map_err(|_| SignError::InvalidHeader {
                 name: name.as_str().to_owned(),
@@ -201,7 +205,7 @@ impl<'a> SignableRequest<'a> {
             return Err(SignError::Limit { what: "headers", limit: l.max_headers });
         }
         let mut total = 0usize;
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter() {
             total = total.saturating_add(name.len() + value.len());
             if name.is_empty() || !name.bytes().all(is_tchar) {
                 return Err(SignError::InvalidHeader { name: (*name).to_owned(), reason: "name is not an http token" });

@@ -16,9 +16,10 @@
 
 use core::fmt;
 
-use hmac::Mac;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
-use crate::canonical::{FmtSink, Sink};
+use crate::canonical::{Buffered, FmtSink, Sink};
 use crate::key::SigningKey;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
@@ -68,9 +69,19 @@ impl<'a> StringToSign<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sign(&self, key: &SigningKey) -> Signature {
-        let mut mac = key.mac();
-        self.write_to(&mut mac);
-        Signature::from_bytes(mac.finalize().into_bytes().into())
+        self.sign_with(key.mac())
+    }
+
+    /// Signs this string with an HMAC already keyed with the signing key.
+    pub(crate) fn sign_with(&self, mac: Hmac<Sha256>) -> Signature {
+        Signature::from_bytes(self.mac_with(mac).finalize().into_bytes().into())
+    }
+
+    /// Absorbs this string into an HMAC already keyed with the signing key.
+    pub(crate) fn mac_with(&self, mac: Hmac<Sha256>) -> Hmac<Sha256> {
+        let mut sink = Buffered::new(mac);
+        self.write_to(&mut sink);
+        sink.into_inner()
     }
 }
 

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use super::Sink;
 
 /// One header to be signed, borrowed from the request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct HeaderEntry<'a> {
     /// The name as given (any case).
     pub(crate) name: &'a str,

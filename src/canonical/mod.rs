@@ -40,6 +40,7 @@ use core::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::error::SignError;
+use crate::inline_vec::InlineVec;
 use crate::payload::PayloadHash;
 use crate::request::SignableRequest;
 use headers::HeaderEntry;
@@ -71,7 +72,66 @@ impl Sink for hmac::Hmac<Sha256> {
 
 impl Sink for String {
     fn put(&mut self, bytes: &[u8]) {
-        self.push_str(&String::from_utf8_lossy(bytes));
+        match core::str::from_utf8(bytes) {
+            Ok(s) => self.push_str(s),
+            Err(_) => self.push_str(&String::from_utf8_lossy(bytes)),
+        }
+    }
+}
+
+/// A hash or MAC fed through a small buffer on the stack.
+///
+/// A canonical request is written in many small pieces (a `\n`, a `=`, a header name); copying
+/// them into a buffer and handing the hasher whole blocks costs far less than one hasher call
+/// per piece.
+pub(crate) struct Buffered<H> {
+    inner: H,
+    buf: [u8; BUFFERED_BYTES],
+    len: usize,
+}
+
+/// The buffer of [`Buffered`]: four SHA-256 blocks.
+const BUFFERED_BYTES: usize = 256;
+
+impl<H: sha2::digest::Update> Buffered<H> {
+    pub(crate) fn new(inner: H) -> Self {
+        Self { inner, buf: [0; BUFFERED_BYTES], len: 0 }
+    }
+
+    /// Hands the buffered bytes to the hasher and returns it.
+    pub(crate) fn into_inner(mut self) -> H {
+        self.flush();
+        self.inner
+    }
+
+    fn flush(&mut self) {
+        self.inner.update(self.buf.get(..self.len).unwrap_or_default());
+        self.len = 0;
+    }
+
+    #[cold]
+    fn put_slow(&mut self, bytes: &[u8]) {
+        self.flush();
+        if bytes.len() >= BUFFERED_BYTES {
+            self.inner.update(bytes);
+        } else if let Some(dst) = self.buf.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
+    }
+}
+
+impl<H: sha2::digest::Update> Sink for Buffered<H> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.put_slow(bytes),
+        }
     }
 }
 
@@ -117,6 +177,9 @@ impl HeaderSelection<'_> {
     }
 }
 
+/// Query parameters and headers kept inline before a canonical request allocates.
+const INLINE_ITEMS: usize = 16;
+
 /// A canonical request, as borrowed and sorted pieces of a [`SignableRequest`].
 ///
 /// It displays as the exact text of the SigV4 specification and hashes without ever building
@@ -126,8 +189,8 @@ pub struct CanonicalRequest<'a> {
     method: &'a str,
     path: &'a str,
     uri_mode: UriMode,
-    query: Vec<QueryParam<'a>>,
-    headers: Vec<HeaderEntry<'a>>,
+    query: InlineVec<QueryParam<'a>, INLINE_ITEMS>,
+    headers: InlineVec<HeaderEntry<'a>, INLINE_ITEMS>,
     payload: &'a str,
 }
 
@@ -161,7 +224,7 @@ impl<'a> CanonicalRequest<'a> {
         extra_params: &[QueryParam<'a>],
     ) -> Result<Self, SignError> {
         let limits = request.limits();
-        let mut query: Vec<QueryParam<'a>> = Vec::with_capacity(8 + extra_params.len());
+        let mut query = InlineVec::with_capacity(extra_params.len());
         for p in query::params(request.query()).chain(extra_params.iter().copied()) {
             if skip_params.iter().any(|k| query::decodes_to(p.key, k)) {
                 continue;
@@ -174,7 +237,7 @@ impl<'a> CanonicalRequest<'a> {
         query::sort(&mut query);
 
         let given = request.headers();
-        let mut headers: Vec<HeaderEntry<'a>> = Vec::with_capacity(given.len() + extra_headers.len() + 1);
+        let mut headers = InlineVec::with_capacity(given.len() + extra_headers.len());
         let all = given.iter().chain(extra_headers.iter());
         for (index, &(name, value)) in all.enumerate() {
             if !selection.includes(name) {
@@ -223,9 +286,9 @@ impl<'a> CanonicalRequest<'a> {
     /// # Ok::<(), sigv4_kit::SignError>(())
     /// ```
     pub fn hash(&self) -> [u8; 32] {
-        let mut h = Sha256::new();
+        let mut h = Buffered::new(Sha256::new());
         self.write_to(&mut h);
-        h.finalize().into()
+        h.into_inner().finalize().into()
     }
 
     /// The signed-headers list, for example `host;x-amz-date`.

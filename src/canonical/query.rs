@@ -24,7 +24,7 @@ use super::Sink;
 use super::encode::{QueryComponentBytes, is_canonical_query_component, write_query_component};
 
 /// One query parameter, borrowed from the wire form of the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct QueryParam<'a> {
     /// The key as sent (percent-encoded).
     pub(crate) key: &'a str,

@@ -349,8 +349,7 @@ impl SigV4Signer {
 
         let sts = StringToSign::new(time, scope, canonical.hash());
         inspect(&canonical, &sts);
-        let key = self.keys.get_or_derive(creds, &scope);
-        let signature = sts.sign(&key);
+        let signature = sts.sign_with(self.keys.prepared(creds, &scope).mac());
 
         let mut out = SigningOutput { signature, signed_headers, headers: Vec::new(), query: Vec::new() };
         match presign {

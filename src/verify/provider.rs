@@ -21,6 +21,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::SystemTime;
 
+use hmac::Hmac;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::key::{KeyCache, SigningKey};
@@ -151,8 +153,22 @@ impl Credential {
     ) -> SigningKey {
         match (&self.secret, cache) {
             (Secret::SigningKey(k), _) => k.clone(),
-            (Secret::AccessKey(s), Some(cache)) => cache.get_or_derive_secret(access_key_id, s, scope),
+            (Secret::AccessKey(s), Some(cache)) => cache.prepared_for_secret(access_key_id, s, scope).key().clone(),
             (Secret::AccessKey(s), None) => SigningKey::derive(s, scope),
+        }
+    }
+
+    /// An HMAC keyed with the signing key for `scope`: taken from `cache` when the provider
+    /// gave a secret, so that the key blocks are not hashed again.
+    pub(crate) fn signing_mac(
+        &self,
+        access_key_id: &str,
+        scope: &CredentialScope<'_>,
+        cache: &KeyCache,
+    ) -> Hmac<Sha256> {
+        match &self.secret {
+            Secret::SigningKey(k) => k.mac(),
+            Secret::AccessKey(s) => cache.prepared_for_secret(access_key_id, s, scope).mac(),
         }
     }
 

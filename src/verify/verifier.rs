@@ -509,10 +509,8 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         .map_err(invalid)?;
         let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
         let sts = StringToSign::new(self.time, scope, canonical.hash());
-        let key = credential.signing_key(&self.claim.access_key_id, &scope, Some(&v.keys));
-        let mut mac = key.mac();
-        sts.write_to(&mut mac);
-        if mac.verify_slice(self.claim.signature.as_bytes()).is_err() {
+        let mac = credential.signing_mac(&self.claim.access_key_id, &scope, &v.keys);
+        if sts.mac_with(mac).verify_slice(self.claim.signature.as_bytes()).is_err() {
             let mut err = VerifyError::new(
                 ErrorCode::SignatureDoesNotMatch,
                 "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
@@ -541,7 +539,10 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             PayloadSource::Unsigned => PayloadState::Unsigned,
             PayloadSource::Streaming { mode, decoded_length, trailers } => PayloadState::Streaming(StreamingPayload {
                 mode,
-                chain: mode.is_signed().then(|| ChunkChain::new(key, self.time, &scope, self.claim.signature)),
+                chain: mode.is_signed().then(|| {
+                    let key = credential.signing_key(&self.claim.access_key_id, &scope, Some(&v.keys));
+                    ChunkChain::new(key, self.time, &scope, self.claim.signature)
+                }),
                 decoded_length,
                 trailers,
             }),
