@@ -232,7 +232,7 @@ impl RawRequest {
     /// Adds the signer's headers, or appends its query parameters to the target.
     pub fn apply(&mut self, output: &SigningOutput) {
         for (name, value) in output.headers() {
-            self.headers.push(((*name).to_owned(), value.clone()));
+            self.headers.push((name.to_owned(), value.to_owned()));
         }
         if !output.query_params().is_empty() {
             self.target = output.presigned_target(&self.target);

@@ -411,7 +411,7 @@ fn check(c: &Case, s3: bool, expires: Option<u64>) -> Result<(), TestCaseError> 
 
     if expires.is_none() {
         let mut ours_headers: Vec<(String, String)> =
-            ours.output.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.clone())).collect();
+            ours.output.headers().map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned())).collect();
         let mut aws_headers = aws.headers.clone();
         ours_headers.sort();
         aws_headers.sort();
@@ -420,7 +420,7 @@ fn check(c: &Case, s3: bool, expires: Option<u64>) -> Result<(), TestCaseError> 
     } else {
         // aws-sigv4 returns decoded values; sigv4-kit returns them percent-encoded.
         let mut ours_params: Vec<(String, String)> =
-            ours.output.query_params().iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
+            ours.output.query_params().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
         let mut aws_params: Vec<(String, String)> =
             aws.params.iter().map(|(n, v)| (n.clone(), uri_encode(v))).collect();
         ours_params.sort();

@@ -160,7 +160,7 @@ fn check_s3_chunked_example(name: &str) {
     );
     // The request carries x-amz-date and x-amz-content-sha256 already: only Authorization is added.
     let added: Vec<(String, String)> =
-        explained.output.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.clone())).collect();
+        explained.output.headers().map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned())).collect();
     assert_eq!(added, [("authorization".to_owned(), authorization.clone())], "{name}: headers added");
 
     // The chunk chain.
@@ -294,7 +294,7 @@ fn aws_c_auth_chunked_signing_v4() {
     let payload_line = str_at(v4, "/request_signed_body_value");
     let payload = PayloadHash::precomputed(payload_line).expect("a STREAMING literal");
     let out = signer.sign_at(&request, &payload, time).expect("signs");
-    let added: Vec<(String, &str)> = out.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.as_str())).collect();
+    let added: Vec<(String, &str)> = out.headers().map(|(n, v)| (n.to_ascii_lowercase(), v)).collect();
     let added_value = |name: &str| added.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     assert_eq!(added_value("x-amz-date"), Some("20130524T000000Z"));
     assert_eq!(added_value("x-amz-content-sha256"), Some(payload_line));

@@ -482,7 +482,7 @@ fn sign(c: &Case, mode: &Mode) -> Result<(Wire, SigningOutput), TestCaseError> {
             .sign_at(&view, &signer.payload_hash(&c.body), c.signing_time())
             .map_err(|e| TestCaseError::fail(format!("sign: {e}")))?;
         let mut headers = headers;
-        headers.extend(out.headers().iter().map(|(n, v)| ((*n).to_owned(), v.clone())));
+        headers.extend(out.headers().map(|(n, v)| (n.to_owned(), v.to_owned())));
         let target = out.presigned_target(&unsigned.target);
         Ok((Wire { target, headers, ..unsigned }, out))
     }

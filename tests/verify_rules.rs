@@ -168,7 +168,7 @@ fn sign_at(signer: &SigV4Signer, req: &Req, time: AmzDate) -> Req {
     let out = signer.sign_at(&req.view(), &payload, time).expect("signing succeeds");
     let mut signed = req.clone();
     for (name, value) in out.headers() {
-        signed.headers.push(((*name).to_owned(), value.clone()));
+        signed.headers.push((name.to_owned(), value.to_owned()));
     }
     signed.target = out.presigned_target(&req.target);
     signed

@@ -303,8 +303,13 @@ impl<'a> CanonicalRequest<'a> {
     /// ```
     pub fn signed_headers(&self) -> String {
         let mut s = String::with_capacity(16 * self.headers.len());
-        headers::write_signed(&mut s, &self.headers);
+        self.write_signed_headers(&mut s);
         s
+    }
+
+    /// Streams the signed-headers list into `sink`.
+    pub(crate) fn write_signed_headers(&self, sink: &mut impl Sink) {
+        headers::write_signed(sink, &self.headers);
     }
 }
 

@@ -1,27 +1,132 @@
 //! What signing produced, and how it is applied to a request.
+//!
+//! Everything the signer writes (the `Authorization` value, the `X-Amz-*` parameters, the
+//! signed-headers list) lives in one string, so that signing a request allocates it once.
+
+use core::fmt;
 
 use http::header::{HeaderName, HeaderValue};
 use http::uri::PathAndQuery;
 
 use crate::error::SignError;
+use crate::inline_vec::InlineVec;
 use crate::signature::Signature;
 
+/// The most headers the signer adds: `X-Amz-Date`, `x-amz-content-sha256`,
+/// `X-Amz-Security-Token` and `Authorization`.
+pub(crate) const MAX_ADDED_HEADERS: usize = 4;
+
+/// The most query parameters a presigned URL gains.
+const MAX_ADDED_PARAMS: usize = 7;
+
 /// What [`SigningOutput::prepare`] builds: the new URI, if any, and the header values.
-pub(crate) type Prepared = (Option<http::Uri>, Vec<(HeaderName, HeaderValue)>);
+pub(crate) type Prepared = (Option<http::Uri>, [Option<(HeaderName, HeaderValue)>; MAX_ADDED_HEADERS]);
+
+/// A byte range of the output's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: usize,
+    end: usize,
+}
 
 /// The result of signing: the signature and the headers or query parameters to add.
 ///
 /// [`Signer::sign`](super::Signer::sign) applies it already; it is returned so that callers can
 /// log the signature or apply it to a request of their own type.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SigningOutput {
-    pub(crate) signature: Signature,
-    pub(crate) signed_headers: String,
-    pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) query: Vec<(&'static str, String)>,
+    signature: Signature,
+    text: String,
+    signed_headers: Span,
+    headers: InlineVec<(&'static str, Span), MAX_ADDED_HEADERS>,
+    query: InlineVec<(&'static str, Span), MAX_ADDED_PARAMS>,
+}
+
+impl PartialEq for SigningOutput {
+    fn eq(&self, other: &Self) -> bool {
+        self.signature == other.signature
+            && self.signed_headers() == other.signed_headers()
+            && self.headers().eq(other.headers())
+            && self.query_params().eq(other.query_params())
+    }
+}
+
+impl Eq for SigningOutput {}
+
+/// The headers or query parameters of a [`SigningOutput`], as `(name, value)` pairs in order.
+#[derive(Debug, Clone)]
+pub struct Added<'a> {
+    text: &'a str,
+    items: core::slice::Iter<'a, (&'static str, Span)>,
+}
+
+impl<'a> Iterator for Added<'a> {
+    type Item = (&'static str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, span) = self.items.next()?;
+        Some((name, self.text.get(span.start..span.end).unwrap_or_default()))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Added<'_> {}
+
+impl Added<'_> {
+    /// Whether there are no pairs left.
+    pub fn is_empty(&self) -> bool {
+        self.items.len() == 0
+    }
 }
 
 impl SigningOutput {
+    /// An output with room for `capacity` bytes of text.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            signature: Signature::from_bytes([0; 32]),
+            text: String::with_capacity(capacity),
+            signed_headers: Span::default(),
+            headers: InlineVec::new(),
+            query: InlineVec::new(),
+        }
+    }
+
+    /// The text of `span`.
+    pub(crate) fn get(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or_default()
+    }
+
+    /// Appends `s` and returns where it went.
+    pub(crate) fn push(&mut self, s: &str) -> Span {
+        self.write(|t| t.push_str(s))
+    }
+
+    /// Appends whatever `f` writes and returns where it went.
+    pub(crate) fn write(&mut self, f: impl FnOnce(&mut String)) -> Span {
+        let start = self.text.len();
+        f(&mut self.text);
+        Span { start, end: self.text.len() }
+    }
+
+    pub(crate) fn set_signature(&mut self, signature: Signature) {
+        self.signature = signature;
+    }
+
+    pub(crate) fn set_signed_headers(&mut self, span: Span) {
+        self.signed_headers = span;
+    }
+
+    pub(crate) fn add_header(&mut self, name: &'static str, span: Span) {
+        self.headers.push((name, span));
+    }
+
+    pub(crate) fn add_query(&mut self, name: &'static str, span: Span) {
+        self.query.push((name, span));
+    }
+
     /// The signature.
     pub fn signature(&self) -> Signature {
         self.signature
@@ -29,18 +134,29 @@ impl SigningOutput {
 
     /// The signed-headers list, for example `host;x-amz-date`.
     pub fn signed_headers(&self) -> &str {
-        &self.signed_headers
+        self.get(self.signed_headers)
     }
 
     /// Headers to add, in order (header signing; empty for a presigned URL).
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        &self.headers
+    ///
+    /// ```
+    /// # use sigv4_kit::*;
+    /// # let signer = SigV4Signer::new(Credentials::new("AKID", "secret"), "us-east-1", "s3");
+    /// # let req = SignableRequest::new("GET", "/").with_header("host", "h");
+    /// # let t: AmzDate = "20150830T123600Z".parse().unwrap();
+    /// let out = signer.sign_at(&req, &PayloadHash::unsigned(), t)?;
+    /// let names: Vec<&str> = out.headers().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["X-Amz-Date", "Authorization"]);
+    /// # Ok::<(), SignError>(())
+    /// ```
+    pub fn headers(&self) -> Added<'_> {
+        Added { text: &self.text, items: self.headers.iter() }
     }
 
     /// Query parameters to append, in order, with values already percent-encoded
     /// (query signing; empty for header signing).
-    pub fn query_params(&self) -> &[(&'static str, String)] {
-        &self.query
+    pub fn query_params(&self) -> Added<'_> {
+        Added { text: &self.text, items: self.query.iter() }
     }
 
     /// The request target with the query parameters appended to `target`, whose existing bytes
@@ -57,7 +173,7 @@ impl SigningOutput {
     /// # Ok::<(), SignError>(())
     /// ```
     pub fn presigned_target(&self, target: &str) -> String {
-        let extra: usize = self.query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let extra: usize = self.query_params().map(|(k, v)| k.len() + v.len() + 2).sum();
         let mut out = String::with_capacity(target.len() + extra + 1);
         out.push_str(target);
         let mut sep = match target.split_once('?') {
@@ -65,7 +181,7 @@ impl SigningOutput {
             Some((_, "")) => '\0',
             Some(_) => '&',
         };
-        for (k, v) in &self.query {
+        for (k, v) in self.query_params() {
             if sep != '\0' {
                 out.push(sep);
             }
@@ -86,7 +202,7 @@ impl SigningOutput {
     /// control characters, say), [`SignError::InvalidTarget`] when the new URI is invalid.
     pub fn apply_to_parts(&self, parts: &mut http::request::Parts) -> Result<(), SignError> {
         let (uri, headers) = self.prepare(&parts.uri)?;
-        for (name, value) in headers {
+        for (name, value) in headers.into_iter().flatten() {
             parts.headers.append(name, value);
         }
         if let Some(uri) = uri {
@@ -97,17 +213,17 @@ impl SigningOutput {
 
     /// Builds everything that can fail before the request is touched.
     pub(crate) fn prepare(&self, uri: &http::Uri) -> Result<Prepared, SignError> {
-        let mut values = Vec::with_capacity(self.headers.len());
-        for (name, value) in &self.headers {
+        let mut values: [Option<(HeaderName, HeaderValue)>; MAX_ADDED_HEADERS] = Default::default();
+        for ((name, value), slot) in self.headers().zip(values.iter_mut()) {
             let mut v = HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeader {
-                name: (*name).to_owned(),
+                name: name.to_owned(),
                 reason: "value cannot be sent as a header",
             })?;
             let name = HeaderName::from_static(lowercase_static(name));
             if name == http::header::AUTHORIZATION || name.as_str() == "x-amz-security-token" {
                 v.set_sensitive(true);
             }
-            values.push((name, v));
+            *slot = Some((name, v));
         }
         let new_uri = if self.query.is_empty() {
             None
@@ -131,22 +247,24 @@ impl SigningOutput {
     }
 }
 
-impl core::fmt::Debug for SigningOutput {
+impl fmt::Debug for SigningOutput {
     /// Shows everything but the session token, which is printed as `***`.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let redact = |list: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
-            list.iter()
-                .map(|(k, v)| {
-                    let secret = k.eq_ignore_ascii_case("x-amz-security-token");
-                    (*k, if secret { "***".to_owned() } else { v.clone() })
-                })
-                .collect()
-        };
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Redacted<'a>(Added<'a>);
+        impl fmt::Debug for Redacted<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut list = f.debug_list();
+                for (k, v) in self.0.clone() {
+                    list.entry(&(k, if k.eq_ignore_ascii_case("x-amz-security-token") { "***" } else { v }));
+                }
+                list.finish()
+            }
+        }
         f.debug_struct("SigningOutput")
             .field("signature", &self.signature)
-            .field("signed_headers", &self.signed_headers)
-            .field("headers", &redact(&self.headers))
-            .field("query", &redact(&self.query))
+            .field("signed_headers", &self.signed_headers())
+            .field("headers", &Redacted(self.headers()))
+            .field("query", &Redacted(self.query_params()))
             .finish()
     }
 }

@@ -5,13 +5,16 @@ use std::sync::Arc;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::output::SigningOutput;
+use core::fmt::Write as _;
+
+use super::output::{MAX_ADDED_HEADERS, SigningOutput, Span};
 use super::settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
 use crate::canonical::query::{QueryParam, params};
 use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::chunked::{ChunkChain, ChunkedEncoder, ChunkedOptions, StreamingMode};
 use crate::credentials::Credentials;
 use crate::error::SignError;
+use crate::inline_vec::InlineVec;
 use crate::key::KeyCache;
 use crate::payload::PayloadHash;
 use crate::request::SignableRequest;
@@ -338,40 +341,71 @@ impl SigV4Signer {
         let selection = HeaderSelection::Exclude(&s.excluded_headers);
         let mut canonical =
             CanonicalRequest::build(request, s.uri_mode, selection, &[], payload_line, &added.signed, &[])?;
-        let signed_headers = canonical.signed_headers();
 
-        let credential = format!("{}/{}", creds.access_key_id(), scope);
-        let presign = expires_in.map(|expires| PresignParams::new(&credential, date, expires, &signed_headers, token));
-        if let Some(p) = &presign {
+        let mut out = SigningOutput::with_capacity(output_capacity(request, creds, &scope));
+        let signed_headers = out.write(|t| canonical.write_signed_headers(t));
+        out.set_signed_headers(signed_headers);
+        let akid = creds.access_key_id();
+        if let Some(expires) = expires_in {
+            let p = PresignParams::write(&mut out, akid, &scope, expires, &canonical, token);
             let sign_token = s.session_token == SessionTokenMode::Signed;
-            canonical.add_query_params(&p.canonical(sign_token), request.limits().max_query_params)?;
+            canonical.add_query_params(&p.canonical(&out, date, sign_token), request.limits().max_query_params)?;
+            let sts = StringToSign::new(time, scope, canonical.hash());
+            inspect(&canonical, &sts);
+            let signature = sts.sign_with(self.keys.prepared(creds, &scope).mac());
+            p.add_to(&mut out, date, signature);
+            return Ok(out);
         }
-
         let sts = StringToSign::new(time, scope, canonical.hash());
         inspect(&canonical, &sts);
         let signature = sts.sign_with(self.keys.prepared(creds, &scope).mac());
-
-        let mut out = SigningOutput { signature, signed_headers, headers: Vec::new(), query: Vec::new() };
-        match presign {
-            None => {
-                out.headers = added.sent;
-                let auth = format!(
-                    "{ALGORITHM} Credential={credential}, SignedHeaders={}, Signature={signature}",
-                    out.signed_headers
-                );
-                out.headers.push((AUTHORIZATION, auth));
-            }
-            Some(p) => out.query = p.into_sent(signature),
+        out.set_signature(signature);
+        for &(name, value) in added.sent.iter() {
+            let span = out.push(value);
+            out.add_header(name, span);
         }
+        let auth = out.write(|t| {
+            t.push_str(ALGORITHM);
+            t.push_str(" Credential=");
+            t.push_str(akid);
+            t.push('/');
+            push_scope(t, &scope);
+            t.push_str(", SignedHeaders=");
+            canonical.write_signed_headers(t);
+            t.push_str(", Signature=");
+            t.push_str(core::str::from_utf8(&signature.to_hex()).unwrap_or_default());
+        });
+        out.add_header(AUTHORIZATION, auth);
         Ok(out)
     }
+}
+
+/// Bytes enough for everything a signature adds to `request`, so that the output's text is
+/// allocated once.
+fn output_capacity(request: &SignableRequest<'_>, creds: &Credentials, scope: &CredentialScope<'_>) -> usize {
+    // Signed-header names, twice (the list and the `Authorization` value), percent-encoded in
+    // a presigned URL (3 bytes for each `;`), plus the names the signer adds.
+    let names: usize = request.headers().iter().map(|(n, _)| n.len() + 3).sum::<usize>() + 64;
+    let credential = creds.access_key_id().len() + scope.region().len() + scope.service().len() + 40;
+    let token = creds.session_token().map_or(0, str::len);
+    2 * names + 3 * credential + 3 * token + 256
+}
+
+/// Writes `date/region/service/aws4_request`.
+fn push_scope(t: &mut String, scope: &CredentialScope<'_>) {
+    t.push_str(scope.date());
+    t.push('/');
+    t.push_str(scope.region());
+    t.push('/');
+    t.push_str(scope.service());
+    t.push_str("/aws4_request");
 }
 
 /// The headers header signing adds: those that are signed, and all that are sent.
 #[derive(Default)]
 struct HeaderAdditions<'a> {
-    signed: Vec<(&'a str, &'a str)>,
-    sent: Vec<(&'static str, String)>,
+    signed: InlineVec<(&'a str, &'a str), MAX_ADDED_HEADERS>,
+    sent: InlineVec<(&'static str, &'a str), MAX_ADDED_HEADERS>,
 }
 
 impl<'a> HeaderAdditions<'a> {
@@ -413,58 +447,85 @@ impl<'a> HeaderAdditions<'a> {
         if signed {
             self.signed.push((name, value));
         }
-        self.sent.push((name, value.to_owned()));
+        self.sent.push((name, value));
     }
 }
 
-/// The `X-Amz-*` query parameters of a presigned URL, percent-encoded.
-struct PresignParams<'a> {
-    credential: String,
-    date: &'a str,
-    expires: String,
-    signed_headers: String,
-    token: Option<String>,
+/// Where the percent-encoded `X-Amz-*` values of a presigned URL sit in the output's text.
+struct PresignParams {
+    credential: Span,
+    expires: Span,
+    signed_headers: Span,
+    token: Option<Span>,
 }
 
-impl<'a> PresignParams<'a> {
-    fn new(credential: &str, date: &'a str, expires: u64, signed_headers: &str, token: Option<&str>) -> Self {
-        Self {
-            credential: utf8_percent_encode(credential, QUERY_VALUE).to_string(),
-            date,
-            expires: expires.to_string(),
-            signed_headers: utf8_percent_encode(signed_headers, QUERY_VALUE).to_string(),
-            token: token.map(|t| utf8_percent_encode(t, QUERY_VALUE).to_string()),
-        }
+impl PresignParams {
+    /// Writes the encoded values into `out`.
+    fn write(
+        out: &mut SigningOutput,
+        akid: &str,
+        scope: &CredentialScope<'_>,
+        expires: u64,
+        canonical: &CanonicalRequest<'_>,
+        token: Option<&str>,
+    ) -> Self {
+        let credential = out.write(|t| {
+            t.extend(utf8_percent_encode(akid, QUERY_VALUE));
+            t.push_str("%2F");
+            t.push_str(scope.date());
+            t.push_str("%2F");
+            t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE));
+            t.push_str("%2F");
+            t.extend(utf8_percent_encode(scope.service(), QUERY_VALUE));
+            t.push_str("%2Faws4_request");
+        });
+        let expires = out.write(|t| {
+            let _ = write!(t, "{expires}");
+        });
+        let signed_headers = out.write(|t| canonical.write_signed_headers(&mut QueryEncoding(t)));
+        let token = token.map(|tok| out.write(|t| t.extend(utf8_percent_encode(tok, QUERY_VALUE))));
+        Self { credential, expires, signed_headers, token }
     }
 
     /// The parameters that go into the canonical query.
-    fn canonical(&self, sign_token: bool) -> Vec<QueryParam<'_>> {
-        let mut v = vec![
-            QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM },
-            QueryParam { key: "X-Amz-Credential", value: &self.credential },
-            QueryParam { key: "X-Amz-Date", value: self.date },
-            QueryParam { key: "X-Amz-Expires", value: &self.expires },
-            QueryParam { key: "X-Amz-SignedHeaders", value: &self.signed_headers },
-        ];
-        if let (Some(t), true) = (&self.token, sign_token) {
-            v.push(QueryParam { key: "X-Amz-Security-Token", value: t });
+    fn canonical<'o>(&self, out: &'o SigningOutput, date: &'o str, sign_token: bool) -> InlineVec<QueryParam<'o>, 6> {
+        let mut v = InlineVec::new();
+        v.push(QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM });
+        v.push(QueryParam { key: "X-Amz-Credential", value: out.get(self.credential) });
+        v.push(QueryParam { key: "X-Amz-Date", value: date });
+        v.push(QueryParam { key: "X-Amz-Expires", value: out.get(self.expires) });
+        v.push(QueryParam { key: "X-Amz-SignedHeaders", value: out.get(self.signed_headers) });
+        if let (Some(t), true) = (self.token, sign_token) {
+            v.push(QueryParam { key: "X-Amz-Security-Token", value: out.get(t) });
         }
         v
     }
 
-    /// The parameters appended to the URL, in the order AWS documents them.
-    fn into_sent(self, signature: Signature) -> Vec<(&'static str, String)> {
-        let mut v = Vec::with_capacity(7);
-        v.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
-        v.push(("X-Amz-Credential", self.credential));
-        v.push(("X-Amz-Date", self.date.to_owned()));
-        v.push(("X-Amz-Expires", self.expires));
-        v.push(("X-Amz-SignedHeaders", self.signed_headers));
+    /// Adds the parameters to `out`, in the order AWS documents them.
+    fn add_to(self, out: &mut SigningOutput, date: &str, signature: Signature) {
+        out.set_signature(signature);
+        let algorithm = out.push(ALGORITHM);
+        let date = out.push(date);
+        out.add_query("X-Amz-Algorithm", algorithm);
+        out.add_query("X-Amz-Credential", self.credential);
+        out.add_query("X-Amz-Date", date);
+        out.add_query("X-Amz-Expires", self.expires);
+        out.add_query("X-Amz-SignedHeaders", self.signed_headers);
         if let Some(t) = self.token {
-            v.push(("X-Amz-Security-Token", t));
+            out.add_query("X-Amz-Security-Token", t);
         }
-        v.push(("X-Amz-Signature", signature.to_string()));
-        v
+        let signature = out.push(core::str::from_utf8(&signature.to_hex()).unwrap_or_default());
+        out.add_query("X-Amz-Signature", signature);
+    }
+}
+
+/// A [`Sink`](crate::canonical::Sink) that percent-encodes what it is given (for the
+/// `X-Amz-SignedHeaders` value, whose `;` separators become `%3B`).
+struct QueryEncoding<'a>(&'a mut String);
+
+impl crate::canonical::Sink for QueryEncoding<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.extend(percent_encoding::percent_encode(bytes, QUERY_VALUE));
     }
 }
 
@@ -558,7 +619,7 @@ impl Signer for SigV4Signer {
             self.sign_at(&view, &payload, time)?
         };
         let (uri, headers) = out.prepare(request.uri())?;
-        for (name, value) in headers {
+        for (name, value) in headers.into_iter().flatten() {
             request.headers_mut().append(name, value);
         }
         if let Some(uri) = uri {
