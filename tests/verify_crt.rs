@@ -171,17 +171,17 @@ impl Case {
     /// What a successful verification must report.
     fn check_verified(&self, how: &str, v: &Verified) -> Result<(), String> {
         let mut wrong = Vec::new();
-        if v.access_key_id != self.access_key_id {
-            wrong.push(format!("access key id {:?}", v.access_key_id));
+        if v.access_key_id() != self.access_key_id {
+            wrong.push(format!("access key id {:?}", v.access_key_id()));
         }
-        if v.region != self.region || v.service != self.service || v.date != self.time[..8] {
-            wrong.push(format!("scope {}/{}/{}", v.date, v.region, v.service));
+        if v.region() != self.region || v.service() != self.service || v.date() != &self.time[..8] {
+            wrong.push(format!("scope {}/{}/{}", v.date(), v.region(), v.service()));
         }
         if v.time.as_str() != self.time {
             wrong.push(format!("time {}", v.time.as_str()));
         }
-        if v.signed_headers.join(";") != self.signed_headers {
-            wrong.push(format!("signed headers {:?}", v.signed_headers.join(";")));
+        if v.signed_headers() != self.signed_headers {
+            wrong.push(format!("signed headers {:?}", v.signed_headers()));
         }
         let auth_ok = match (&v.auth, self.expires) {
             (AuthMethod::Header, None) => true,

@@ -444,8 +444,9 @@ fn authorization_header_spacing_variants_verify() {
         format!("AWS4-HMAC-SHA256 Credential={cred},SignedHeaders={sh}, Signature={sig}"),
     ] {
         let verified = check(&v, &with_auth(&req, &auth)).unwrap_or_else(|e| panic!("{auth}: {e}"));
-        assert_eq!(verified.access_key_id, AKID);
-        assert_eq!(verified.signed_headers, ["host", "x-amz-date"]);
+        assert_eq!(verified.access_key_id(), AKID);
+        assert_eq!(verified.signed_headers(), "host;x-amz-date");
+        assert_eq!(verified.signed_header_names().collect::<Vec<_>>(), ["host", "x-amz-date"]);
     }
 }
 
@@ -746,7 +747,7 @@ fn temporary_credentials_require_their_session_token() {
     let hash = Some(sha256(b""));
     let right = role_signed(Some(TOKEN), SigningSettings::default());
     let verified = assert_ok(check_with(&v, &role_provider(), &right, hash));
-    assert_eq!(verified.principal.kind, PrincipalKind::AssumedRole);
+    assert_eq!(verified.principal.kind(), PrincipalKind::AssumedRole);
     assert_ok(check_with(
         &v,
         &role_provider(),
@@ -1062,15 +1063,15 @@ fn shared_credentials_profiles_map_to_principals() {
     let hash = Some(sha256(b""));
 
     let verified = assert_ok(check_with(&v, &p, &signed_get(), hash));
-    assert_eq!(verified.principal.arn, "arn:aws:iam::123456789012:user/default");
-    assert_eq!(verified.principal.kind, PrincipalKind::IamUser);
-    assert_eq!(verified.principal.account_id, "123456789012");
+    assert_eq!(verified.principal.arn(), "arn:aws:iam::123456789012:user/default");
+    assert_eq!(verified.principal.kind(), PrincipalKind::IamUser);
+    assert_eq!(verified.principal.account_id(), "123456789012");
 
     let dev = |creds: Credentials| sign_at(&signer_with(creds, SigningSettings::default()), &Req::get("/"), t());
     let with_token = dev(Credentials::new("ASIADEV", "devsecret").with_session_token(TOKEN));
     let verified = assert_ok(check_with(&v, &p, &with_token, hash));
-    assert_eq!(verified.principal.kind, PrincipalKind::AssumedRole);
-    assert_eq!(verified.principal.arn, "arn:aws:sts::123456789012:assumed-role/dev/dev");
+    assert_eq!(verified.principal.kind(), PrincipalKind::AssumedRole);
+    assert_eq!(verified.principal.arn(), "arn:aws:sts::123456789012:assumed-role/dev/dev");
     assert_rejected(check_with(&v, &p, &dev(Credentials::new("ASIADEV", "devsecret")), hash), "InvalidToken", 400);
     let wrong_secret = dev(Credentials::new("ASIADEV", "other").with_session_token(TOKEN));
     assert_rejected(check_with(&v, &p, &wrong_secret, hash), "SignatureDoesNotMatch", 403);

@@ -164,15 +164,15 @@ impl Sink for FmtSink<'_, '_> {
 pub(crate) enum HeaderSelection<'s> {
     /// Every header but these: what a signer signs.
     Exclude(&'s ExcludedHeaders),
-    /// Exactly these names: what a verifier reads from `SignedHeaders`.
-    Only(&'s [&'s str]),
+    /// Exactly the names of a `;`-separated list: what a verifier reads from `SignedHeaders`.
+    Only(&'s str),
 }
 
 impl HeaderSelection<'_> {
     fn includes(&self, name: &str) -> bool {
         match self {
             Self::Exclude(set) => !set.contains(name),
-            Self::Only(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+            Self::Only(list) => list.split(';').any(|n| n.eq_ignore_ascii_case(name)),
         }
     }
 }

@@ -23,7 +23,7 @@
 //! let pending = verifier.begin(&parts)?;
 //! let credential = provider.get(pending.access_key_id());
 //! let verified = pending.finish(credential, Some(sigv4_kit::sha256(&body)))?;
-//! assert_eq!(verified.principal.arn, "arn:aws:iam::123456789012:user/alice");
+//! assert_eq!(verified.principal.arn(), "arn:aws:iam::123456789012:user/alice");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

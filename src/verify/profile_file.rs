@@ -13,7 +13,7 @@
 //!     "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\naws_account_id = 123456789012\n",
 //! )?;
 //! let cred = provider.get("AKIDEXAMPLE").expect("the key is there");
-//! assert_eq!(cred.principal().arn, "arn:aws:iam::123456789012:user/default");
+//! assert_eq!(cred.principal().arn(), "arn:aws:iam::123456789012:user/default");
 //! # Ok::<(), sigv4_kit::ParseError>(())
 //! ```
 
@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(p.len(), 2);
         let dev = p.get("A2").unwrap_or_else(|| panic!("A2"));
         assert_eq!(dev.principal().session_token(), Some("t2"));
-        assert_eq!(dev.principal().kind, PrincipalKind::AssumedRole);
+        assert_eq!(dev.principal().kind(), PrincipalKind::AssumedRole);
         assert_eq!(
             parse_shared_credentials("a=b\n").map(|_| ()),
             Err(ParseError { line: 1, reason: "key outside any [profile] section" })

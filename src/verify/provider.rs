@@ -19,6 +19,7 @@
 use core::fmt;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use hmac::Hmac;
@@ -60,62 +61,90 @@ impl PrincipalKind {
 }
 
 /// Who signed a request.
+///
+/// Cloning is cheap (a reference count), so a provider can hand out the same principal for
+/// every request without allocating.
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Principal {
-    /// The 12-digit account id.
-    pub account_id: String,
-    /// The principal's ARN.
-    pub arn: String,
-    /// The kind of identity.
-    pub kind: PrincipalKind,
-    /// When the credential expires, for temporary credentials.
-    pub expiry: Option<SystemTime>,
+pub struct Principal(Arc<PrincipalData>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct PrincipalData {
+    account_id: String,
+    arn: String,
+    kind: PrincipalKind,
+    expiry: Option<SystemTime>,
     session_token: Option<Zeroizing<String>>,
 }
 
 impl Principal {
     /// A principal without expiry or session token.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{Principal, PrincipalKind};
+    /// let p = Principal::new("111122223333", "arn:aws:iam::111122223333:user/alice", PrincipalKind::IamUser);
+    /// assert_eq!((p.account_id(), p.kind()), ("111122223333", PrincipalKind::IamUser));
+    /// ```
     pub fn new(account_id: impl Into<String>, arn: impl Into<String>, kind: PrincipalKind) -> Self {
-        Self { account_id: account_id.into(), arn: arn.into(), kind, expiry: None, session_token: None }
+        let (account_id, arn) = (account_id.into(), arn.into());
+        Self(Arc::new(PrincipalData { account_id, arn, kind, expiry: None, session_token: None }))
     }
 
     /// Requires requests to present this session token (temporary credentials).
     #[must_use]
     pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
-        self.session_token = Some(Zeroizing::new(token.into()));
+        Arc::make_mut(&mut self.0).session_token = Some(Zeroizing::new(token.into()));
         self
     }
 
     /// Sets when the credential expires.
     #[must_use]
     pub fn with_expiry(mut self, at: SystemTime) -> Self {
-        self.expiry = Some(at);
+        Arc::make_mut(&mut self.0).expiry = Some(at);
         self
+    }
+
+    /// The 12-digit account id.
+    pub fn account_id(&self) -> &str {
+        &self.0.account_id
+    }
+
+    /// The principal's ARN.
+    pub fn arn(&self) -> &str {
+        &self.0.arn
+    }
+
+    /// The kind of identity.
+    pub fn kind(&self) -> PrincipalKind {
+        self.0.kind
+    }
+
+    /// When the credential expires, for temporary credentials.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.0.expiry
     }
 
     /// The session token the credential requires, if it is temporary.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref().map(String::as_str)
+        self.0.session_token.as_deref().map(String::as_str)
     }
 }
 
 impl fmt::Debug for Principal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Principal")
-            .field("account_id", &self.account_id)
-            .field("arn", &self.arn)
-            .field("kind", &self.kind)
-            .field("expiry", &self.expiry)
-            .field("session_token", &self.session_token.as_ref().map(|_| "***"))
+            .field("account_id", &self.account_id())
+            .field("arn", &self.arn())
+            .field("kind", &self.kind())
+            .field("expiry", &self.expiry())
+            .field("session_token", &self.session_token().map(|_| "***"))
             .finish()
     }
 }
 
-/// The secret part of a credential.
+/// The secret part of a credential. Cloning shares the secret rather than copying it.
 #[derive(Clone)]
 enum Secret {
-    AccessKey(Zeroizing<String>),
+    AccessKey(Arc<Zeroizing<String>>),
     SigningKey(SigningKey),
 }
 
@@ -129,7 +158,7 @@ pub struct Credential {
 impl Credential {
     /// A credential holding the secret access key.
     pub fn from_secret(secret_access_key: impl Into<String>, principal: Principal) -> Self {
-        Self { secret: Secret::AccessKey(Zeroizing::new(secret_access_key.into())), principal }
+        Self { secret: Secret::AccessKey(Arc::new(Zeroizing::new(secret_access_key.into()))), principal }
     }
 
     /// A credential holding a signing key already derived for the lookup's scope, so the

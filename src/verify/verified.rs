@@ -122,28 +122,95 @@ impl PayloadCheck {
     }
 }
 
+impl Verified {
+    /// The access key id used.
+    pub fn access_key_id(&self) -> &str {
+        self.scope.part(0)
+    }
+
+    /// The scope date, `YYYYMMDD`.
+    pub fn date(&self) -> &str {
+        self.scope.part(1)
+    }
+
+    /// The scope region.
+    pub fn region(&self) -> &str {
+        self.scope.part(2)
+    }
+
+    /// The scope service.
+    pub fn service(&self) -> &str {
+        self.scope.part(3)
+    }
+
+    /// The signed-headers list as the request gave it: lowercase, sorted, `;`-separated.
+    pub fn signed_headers(&self) -> &str {
+        self.scope.part(4)
+    }
+
+    /// The signed header names, in order.
+    pub fn signed_header_names(&self) -> impl Iterator<Item = &str> {
+        self.signed_headers().split(';')
+    }
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("principal", &self.principal)
+            .field("access_key_id", &self.access_key_id())
+            .field("date", &self.date())
+            .field("region", &self.region())
+            .field("service", &self.service())
+            .field("signed_headers", &self.signed_headers())
+            .field("time", &self.time)
+            .field("auth", &self.auth)
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
 impl fmt::Debug for PayloadCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PayloadCheck").field("expected", &hex::encode(self.expected)).finish_non_exhaustive()
     }
 }
 
+/// The access key id, scope and signed headers of a verified request, kept in one string so
+/// that a verification allocates once.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct VerifiedScope {
+    /// `access_key_id` `date` `region` `service` `signed_headers`, back to back.
+    text: String,
+    /// Where each of the five parts ends in `text`.
+    ends: [usize; 5],
+}
+
+impl VerifiedScope {
+    pub(crate) fn new(access_key_id: &str, date: &str, region: &str, service: &str, signed_headers: &str) -> Self {
+        let parts = [access_key_id, date, region, service, signed_headers];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0; 5];
+        for (part, end) in parts.iter().zip(ends.iter_mut()) {
+            text.push_str(part);
+            *end = text.len();
+        }
+        Self { text, ends }
+    }
+
+    fn part(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).and_then(|j| self.ends.get(j)).copied().unwrap_or(0);
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.text.get(start..end).unwrap_or_default()
+    }
+}
+
 /// A verified request: who signed it, for what scope, and how.
-#[derive(Debug)]
 #[non_exhaustive]
 pub struct Verified {
     /// Who signed.
     pub principal: Principal,
-    /// The access key id used.
-    pub access_key_id: String,
-    /// The scope date, `YYYYMMDD`.
-    pub date: String,
-    /// The scope region.
-    pub region: String,
-    /// The scope service.
-    pub service: String,
-    /// The signed headers, lowercase and sorted.
-    pub signed_headers: Vec<String>,
+    pub(crate) scope: VerifiedScope,
     /// The request time.
     pub time: AmzDate,
     /// Header or presigned query.

@@ -15,7 +15,7 @@ use super::auth::{Claim, Location, claim};
 use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
-use super::verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified};
+use super::verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified, VerifiedScope};
 use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::chunked::{ChunkChain, StreamingMode};
 use crate::error::SignError;
@@ -470,7 +470,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             )
         })?;
         self.check_token(&credential)?;
-        if credential.principal().expiry.is_some_and(|expiry| expiry <= v.clock.now()) {
+        if credential.principal().expiry().is_some_and(|expiry| expiry <= v.clock.now()) {
             return Err(VerifyError::new(ErrorCode::ExpiredToken, "the provided token has expired"));
         }
         let body_hex;
@@ -485,11 +485,10 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                         "the request does not declare x-amz-content-sha256, so its body hash is needed to verify it",
                     )
                 })?;
-                body_hex = hex::encode(digest);
-                &body_hex
+                body_hex = crate::canonical::hex64(&digest);
+                core::str::from_utf8(&body_hex).unwrap_or_default()
             }
         };
-        let names: Vec<&str> = self.claim.signed_headers.split(';').collect();
         let skip: &[&str] = match (self.claim.location, v.config.session_token) {
             (Location::Header, _) => &[],
             (Location::Query { .. }, SessionTokenMode::AddedAfterSigning) => {
@@ -500,7 +499,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         let canonical = CanonicalRequest::build(
             &self.request,
             v.config.uri_mode,
-            HeaderSelection::Only(&names),
+            HeaderSelection::Only(&self.claim.signed_headers),
             skip,
             payload_line,
             &[],
@@ -548,13 +547,10 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             }),
             PayloadSource::BodyHash => PayloadState::Checked,
         };
+        let c = &self.claim;
         Ok(Verified {
             principal: credential.into_principal(),
-            access_key_id: self.claim.access_key_id.to_string(),
-            date: self.claim.date.to_string(),
-            region: self.claim.region.to_string(),
-            service: self.claim.service.to_string(),
-            signed_headers: names.iter().map(|n| (*n).to_owned()).collect(),
+            scope: VerifiedScope::new(&c.access_key_id, &c.date, &c.region, &c.service, &c.signed_headers),
             time: self.time,
             auth: match self.claim.location {
                 Location::Header if matches!(payload, PayloadState::Streaming(_)) => AuthMethod::Streaming,

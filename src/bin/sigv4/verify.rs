@@ -135,15 +135,15 @@ fn json_str(s: &str) -> String {
 
 fn principal_json(p: &Principal) -> String {
     let expiry = p
-        .expiry
+        .expiry()
         .and_then(|e| e.duration_since(UNIX_EPOCH).ok())
         .and_then(|d| AmzDate::from_unix(i64::try_from(d.as_secs()).ok()?).ok())
         .map_or_else(|| "null".to_owned(), |t| json_str(t.as_str()));
     format!(
         "{{\"account_id\": {}, \"arn\": {}, \"kind\": {}, \"expiry\": {}, \"temporary\": {}}}",
-        json_str(&p.account_id),
-        json_str(&p.arn),
-        json_str(p.kind.as_str()),
+        json_str(p.account_id()),
+        json_str(p.arn()),
+        json_str(p.kind().as_str()),
         expiry,
         p.session_token().is_some()
     )
@@ -167,14 +167,14 @@ fn verified_json(v: &Verified, payload: &str) -> String {
         AuthMethod::Streaming => ("streaming", "null".to_owned()),
         _ => ("other", "null".to_owned()),
     };
-    let signed: Vec<String> = v.signed_headers.iter().map(|h| json_str(h)).collect();
+    let signed: Vec<String> = v.signed_header_names().map(json_str).collect();
     format!(
         "{{\"verified\": true, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
-        json_str(&v.access_key_id),
+        json_str(v.access_key_id()),
         principal_json(&v.principal),
-        json_str(&v.date),
-        json_str(&v.region),
-        json_str(&v.service),
+        json_str(v.date()),
+        json_str(v.region()),
+        json_str(v.service()),
         signed.join(", "),
         json_str(v.time.as_str()),
         json_str(auth),
