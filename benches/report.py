@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""Turns criterion's results into benches/REPORT.md and the README's performance table.
+
+Reads `<target>/criterion/**/new/benchmark.json` (the id) and `estimates.json` (the MEDIAN point
+estimate) for the ids `benches/signing.rs` and `benches/streaming.rs` define:
+`<group>/<impl>[/<param>]`, impl one of sigv4-kit, aws-sigv4, rusty-s3, floor.
+
+Run by benches/report.sh; stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import platform
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+START = "<!-- perf-table:start -->"
+END = "<!-- perf-table:end -->"
+MIB = 1024 * 1024
+
+
+def target_dir() -> pathlib.Path:
+    if os.environ.get("CARGO_TARGET_DIR"):
+        return pathlib.Path(os.environ["CARGO_TARGET_DIR"])
+    try:
+        out = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout
+        return pathlib.Path(json.loads(out)["target_directory"])
+    except (OSError, subprocess.CalledProcessError, ValueError, KeyError):
+        return ROOT / "target"
+
+
+def load(criterion: pathlib.Path, since: float) -> tuple[dict[str, dict], int]:
+    """full id -> {median, lo, hi, bytes}; results older than `since` (epoch s) are skipped."""
+    results: dict[str, dict] = {}
+    stale = 0
+    for meta in criterion.glob("**/new/benchmark.json"):
+        estimates = meta.with_name("estimates.json")
+        if not estimates.exists():
+            continue
+        if estimates.stat().st_mtime < since - 1:
+            stale += 1
+            continue
+        info = json.loads(meta.read_text())
+        median = json.loads(estimates.read_text())["median"]
+        throughput = info.get("throughput") or {}
+        results[info["full_id"]] = {
+            "median": median["point_estimate"],
+            "lo": median["confidence_interval"]["lower_bound"],
+            "hi": median["confidence_interval"]["upper_bound"],
+            "bytes": throughput.get("Bytes") or throughput.get("BytesDecimal"),
+        }
+    return results, stale
+
+
+def fmt_time(ns: float | None) -> str:
+    if ns is None:
+        return "—"
+    for unit, scale in (("ns", 1.0), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)):
+        value = ns / scale
+        if value < 1000 or unit == "s":
+            digits = 0 if value >= 100 else 1 if value >= 10 else 2
+            return f"{value:.{digits}f} {unit}"
+    return f"{ns:.0f} ns"
+
+
+def fmt_ratio(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.2f}×" if x < 10 else f"{x:.1f}×"
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+class Results:
+    def __init__(self, results: dict[str, dict]):
+        self.r = results
+
+    def median(self, full_id: str | None) -> float | None:
+        if full_id is None or full_id not in self.r:
+            return None
+        return self.r[full_id]["median"]
+
+    def bytes(self, full_id: str) -> int | None:
+        return self.r.get(full_id, {}).get("bytes")
+
+
+# (label, sigv4-kit, aws-sigv4, rusty-s3, floor)
+ROWS = [
+    ("sign GET, 5 headers, cached key (`Signer::sign`)",
+     "sign_get/sigv4-kit/cached", "sign_get/aws-sigv4/fresh", None, "sign_get/floor/cached"),
+    ("sign GET, cached key, sans-IO (`sign_at` on a view)",
+     "sign_get/sigv4-kit/cached-sign_at", "sign_get/aws-sigv4/fresh", None, "sign_get/floor/cached"),
+    ("sign GET, fresh key",
+     "sign_get/sigv4-kit/fresh", "sign_get/aws-sigv4/fresh", None, "sign_get/floor/fresh"),
+    ("sign S3 PUT, precomputed payload hash, cached key",
+     "sign_put/sigv4-kit/cached", "sign_put/aws-sigv4/fresh", None, "sign_put/floor/cached"),
+    ("sign S3 PUT, precomputed payload hash, fresh key",
+     "sign_put/sigv4-kit/fresh", "sign_put/aws-sigv4/fresh", None, "sign_put/floor/fresh"),
+    ("presign S3 GET, cached key",
+     "presign_get/sigv4-kit/cached", "presign_get/aws-sigv4/fresh", "presign_get/rusty-s3/fresh",
+     "presign_get/floor/cached"),
+    ("presign S3 GET, fresh key",
+     "presign_get/sigv4-kit/fresh", "presign_get/aws-sigv4/fresh", "presign_get/rusty-s3/fresh",
+     "presign_get/floor/fresh"),
+    ("verify header-signed GET (cached key)", "verify_header/sigv4-kit", None, None, "verify_header/floor"),
+    ("verify presigned S3 GET (cached key)", "verify_presigned/sigv4-kit", None, None, "verify_presigned/floor"),
+    ("canonical request of the GET, streamed into SHA-256",
+     "canonical/sigv4-kit/hash", None, None, "canonical/floor"),
+    ("canonical request of the GET, built as text, then hashed",
+     "canonical/sigv4-kit/text+sha256", None, None, "canonical/floor"),
+    ("signing-key derivation", "signing_key/sigv4-kit", "signing_key/aws-sigv4", None, "signing_key/floor"),
+]
+
+# (label, numerator, denominator, limit, strict): passes when numerator/denominator <= limit
+# (< when strict).
+TARGETS = [
+    ("sign GET, cached key ≤ 0.10× aws-sigv4", "sign_get/sigv4-kit/cached", "sign_get/aws-sigv4/fresh", 0.10, False),
+    ("sign GET, cached key ≤ 2.0× floor", "sign_get/sigv4-kit/cached", "sign_get/floor/cached", 2.0, False),
+    ("presign GET ≤ 0.10× aws-sigv4", "presign_get/sigv4-kit/cached", "presign_get/aws-sigv4/fresh", 0.10, False),
+    ("presign GET < rusty-s3", "presign_get/sigv4-kit/cached", "presign_get/rusty-s3/fresh", 1.0, True),
+    ("verify header-signed ≤ 2.5× floor", "verify_header/sigv4-kit", "verify_header/floor", 2.5, False),
+    ("verify presigned ≤ 2.5× floor", "verify_presigned/sigv4-kit", "verify_presigned/floor", 2.5, False),
+]
+STREAMING_TARGET = 0.9
+
+SCALING = [("headers", [1, 10, 50]), ("query", [0, 10, 100]), ("path", [10, 100, 300, 1000])]
+SCALING_LABEL = {"headers": "headers", "query": "query parameters", "path": "path bytes"}
+
+
+def main_table(res: Results) -> list[str]:
+    lines = [
+        "| benchmark | sigv4-kit | aws-sigv4 | rusty-s3 | floor | ours / aws-sigv4 | ours / rusty-s3 | ours / floor |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for label, ours, aws, rusty, floor in ROWS:
+        o, a, r, f = (res.median(x) for x in (ours, aws, rusty, floor))
+        if o is None and a is None and f is None:
+            continue
+        cells = [label, fmt_time(o), fmt_time(a) if aws else "", fmt_time(r) if rusty else "", fmt_time(f),
+                 fmt_ratio(ratio(o, a)) if aws else "", fmt_ratio(ratio(o, r)) if rusty else "",
+                 fmt_ratio(ratio(o, f))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def streaming(res: Results) -> tuple[list[str], float | None]:
+    sha = res.median("streaming/floor")
+    rows = [("plain SHA-256 over the bytes (floor)", "streaming/floor"),
+            ("verifying decoder (every chunk's signature checked)", "streaming/sigv4-kit/decode"),
+            ("signing encoder", "streaming/sigv4-kit/encode")]
+    lines = ["| 64 MiB `aws-chunked` body, 64 KiB chunks | median | throughput | share of SHA-256 |",
+             "|---|--:|--:|--:|"]
+    for label, full_id in rows:
+        t = res.median(full_id)
+        if t is None:
+            continue
+        n = res.bytes(full_id) or 64 * MIB
+        share = ratio(sha, t)
+        lines.append(f"| {label} | {fmt_time(t)} | {n / MIB / (t / 1e9):.0f} MiB/s | "
+                     f"{'—' if share is None else f'{share * 100:.0f}%'} |")
+    return lines, ratio(sha, res.median("streaming/sigv4-kit/decode"))
+
+
+def targets(res: Results, stream_share: float | None) -> list[str]:
+    lines = ["| target | measured | result |", "|---|--:|---|"]
+    for label, num, den, limit, strict in TARGETS:
+        x = ratio(res.median(num), res.median(den))
+        if x is None:
+            lines.append(f"| {label} | — | not measured |")
+            continue
+        ok = x < limit if strict else x <= limit
+        lines.append(f"| {label} | {fmt_ratio(x)} | {'✅ pass' if ok else '❌ fail'} |")
+    label = f"streaming verification ≥ {STREAMING_TARGET:.1f}× SHA-256 throughput"
+    if stream_share is None:
+        lines.append(f"| {label} | — | not measured |")
+    else:
+        ok = stream_share >= STREAMING_TARGET
+        lines.append(f"| {label} | {fmt_ratio(stream_share)} | {'✅ pass' if ok else '❌ fail'} |")
+    return lines
+
+
+def scaling(res: Results) -> list[str]:
+    lines = [
+        "| size | canonical request | sigv4-kit | ns/byte | aws-sigv4 | ns/byte | floor | ns/byte "
+        "| ours / aws-sigv4 | ours / floor |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for dimension, sizes in SCALING:
+        for size in sizes:
+            param = f"{dimension}-{size}"
+            ids = [f"scaling/{impl}/{param}" for impl in ("sigv4-kit", "aws-sigv4", "floor")]
+            times = [res.median(i) for i in ids]
+            if all(t is None for t in times):
+                continue
+            n = next((res.bytes(i) for i in ids if res.bytes(i)), None)
+            cells = [f"{size} {SCALING_LABEL[dimension]}", f"{n} B" if n else "—"]
+            for t in times:
+                cells += [fmt_time(t), "—" if t is None or not n else f"{t / n:.1f}"]
+            cells += [fmt_ratio(ratio(times[0], times[1])), fmt_ratio(ratio(times[0], times[2]))]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def environment() -> dict[str, str]:
+    cpu, sha_ni = platform.processor() or "unknown", "unknown"
+    try:
+        text = pathlib.Path("/proc/cpuinfo").read_text()
+        m = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
+        cpu = m.group(1).strip() if m else cpu
+        flags = re.search(r"^flags\s*:\s*(.+)$", text, re.M)
+        sha_ni = ("yes" if "sha_ni" in flags.group(1).split() else "no") if flags else "unknown"
+    except OSError:
+        pass
+    try:
+        rustc = subprocess.run(["rustc", "--version"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        rustc = "unknown"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        commit = (commit + " + uncommitted changes") if dirty else commit
+    except OSError:
+        commit = "unknown"
+    return {
+        "cpu": cpu, "cores": str(os.cpu_count() or "?"), "sha_ni": sha_ni, "rustc": rustc, "commit": commit,
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--since", type=float, default=0.0, help="ignore results written before this epoch time")
+    p.add_argument("--command", default="benches/report.sh", help="the command that reproduces the report")
+    p.add_argument("--cargo", default="cargo bench --bench signing --bench streaming", help="the cargo command run")
+    p.add_argument("--load", default="", help="load average before the run")
+    p.add_argument("--last-run", action="store_true",
+                   help="report the last run of report.sh again: its command, start time and load average")
+    p.add_argument("--report", default=str(ROOT / "benches" / "REPORT.md"))
+    p.add_argument("--readme", default=str(ROOT / "README.md"))
+    args = p.parse_args()
+
+    criterion = target_dir() / "criterion"
+    run_file = criterion / "sigv4-kit-report-run.json"
+    if args.last_run:
+        try:
+            last = json.loads(run_file.read_text())
+        except (OSError, ValueError):
+            print(f"report.py: no record of a run in {run_file}", file=sys.stderr)
+            return 1
+        args.since, args.command, args.cargo, args.load = last["since"], last["command"], last["cargo"], last["load"]
+    elif criterion.is_dir():
+        record = {"since": args.since, "command": args.command, "cargo": args.cargo, "load": args.load}
+        run_file.write_text(json.dumps(record) + "\n")
+    raw, stale = load(criterion, args.since)
+    if not raw:
+        print(f"report.py: no criterion results in {criterion}", file=sys.stderr)
+        return 1
+    res = Results(raw)
+    env = environment()
+    stream_lines, stream_share = streaming(res)
+    machine = (f"{env['cpu']}, {env['cores']} cores, SHA-NI: {env['sha_ni']}; {env['rustc']}; "
+               f"{env['date']}; commit {env['commit']}")
+    if args.load:
+        machine += f"; load average before the run: {args.load}"
+
+    summary = [
+        f"Medians from `{args.command}` ({machine}).",
+        "Each group runs every implementation on the same request with the same settings in the same run,",
+        "after checking that their signatures agree. *floor* is the SHA-256 and HMAC-SHA256 work no SigV4",
+        "implementation can skip: SHA-256 over as many bytes as the canonical request and one HMAC over",
+        "as many as the string to sign (with a fresh key, plus the four HMACs of key derivation), with",
+        "the `sha2` and `hmac` crates sigv4-kit uses. `aws-sigv4` and `rusty-s3` derive the key on every",
+        "call. The scaling curve and the details are in `benches/REPORT.md`.",
+        "",
+        *main_table(res),
+        "",
+        *targets(res, stream_share),
+        "",
+        *stream_lines,
+    ]
+
+    report = [
+        "# Benchmark report",
+        "",
+        "Generated by `benches/report.sh` (`benches/report.py`); do not edit by hand.",
+        "",
+        f"* Command: `{args.command}`, which runs `{args.cargo}`",
+        f"* CPU: {env['cpu']} ({env['cores']} cores, SHA-NI: {env['sha_ni']})",
+        f"* Compiler: {env['rustc']}",
+        f"* Date: {env['date']}; commit {env['commit']}",
+    ]
+    if args.load:
+        report.append(f"* Load average before the run: {args.load}")
+    report += [
+        "* Statistic: criterion's median point estimate of the time per call",
+        "",
+        "Benchmark ids are `<group>/<impl>[/<param>]`; `cached` and `fresh` say whether the signing key",
+        "is cached or derived inside the measured call (`aws-sigv4` and `rusty-s3` always derive it).",
+        "The floor is SHA-256 over as many bytes as our canonical request of the same request plus",
+        "HMAC-SHA256 (32-byte key) over as many bytes as our string to sign, and for `fresh` the four",
+        "chained HMACs of key derivation over inputs of the same lengths.",
+        "",
+        "## Summary",
+        "",
+        *main_table(res),
+        "",
+        "## Targets",
+        "",
+        *targets(res, stream_share),
+        "",
+        "## Scaling",
+        "",
+        "Header signing of a GET (ours with a cached key) as one dimension grows, the others minimal",
+        "(only `host`, no query, path `/`). Throughput is the length of the canonical request, so",
+        "ns/byte shows the slope of each curve.",
+        "",
+        *scaling(res),
+        "",
+        "## Streaming",
+        "",
+        *stream_lines,
+        "",
+        "## Notes",
+        "",
+        "* Header signing is measured through `Signer::sign` on an `http::Request` (ours) and",
+        "  `sign` + `apply_to_request_http1x` (aws-sigv4); cloning the request for each call is not measured.",
+        "  `fresh` for ours builds a new signer, so an empty key cache, outside the measured call.",
+        "* Presigning: rusty-s3 builds the URL from a `Bucket` and an object key and returns a `url::Url`;",
+        "  ours and aws-sigv4 read an `http::Request` and rewrite its URI. All three sign the same canonical",
+        "  request (host only, `UNSIGNED-PAYLOAD`) and ours and rusty-s3 produce the same URL.",
+        "* Verification goes through `Verifier::verify` with a `MemoryProvider`, polled with a no-op waker,",
+        "  its key cache warmed first. The header-signed GET gets its (empty) body's digest precomputed, as",
+        "  a gateway hashing the body while it streams would pass it; the presigned one is `UNSIGNED-PAYLOAD`.",
+        "* aws-sigv4 does not expose its canonical request, so `canonical` compares ours with the floor only.",
+        "* In the scaling table `1 headers` and `0 query parameters` are the same request, the start of two curves.",
+        "* Streaming takes 10 samples of one 64 MiB pass each (criterion's flat sampling).",
+        "",
+        "## All results",
+        "",
+        "| id | median | 95% interval of the median |",
+        "|---|--:|--:|",
+    ]
+    for full_id in sorted(raw):
+        r = raw[full_id]
+        report.append(f"| `{full_id}` | {fmt_time(r['median'])} | {fmt_time(r['lo'])} – {fmt_time(r['hi'])} |")
+    if stale:
+        report += ["", f"{stale} older results in `{criterion}` were not from this run and are left out."]
+    pathlib.Path(args.report).write_text("\n".join(report) + "\n")
+
+    readme = pathlib.Path(args.readme)
+    text = readme.read_text()
+    if START not in text or END not in text or text.index(START) > text.index(END):
+        print(f"report.py: {readme} lacks the {START} / {END} markers", file=sys.stderr)
+        return 1
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(head + START + "\n" + "\n".join(summary) + "\n" + END + tail)
+    print(f"wrote {args.report} and the performance table of {readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
