@@ -60,7 +60,7 @@ pub(crate) fn write_value(sink: &mut impl Sink, value: &str) {
 /// Streams a header name in lowercase.
 pub(crate) fn write_lowercase(sink: &mut impl Sink, name: &str) {
     if !name.bytes().any(|b| b.is_ascii_uppercase()) {
-        sink.put(name.as_bytes());
+        sink.put_str(name);
         return;
     }
     for b in name.bytes() {
@@ -100,7 +100,7 @@ pub(crate) fn write_signed(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
             continue;
         }
         if prev.is_some() {
-            sink.put(b";");
+            sink.put_str(";");
         }
         write_lowercase(sink, e.name);
         prev = Some(e.name);

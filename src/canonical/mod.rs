@@ -54,6 +54,12 @@ pub use uri::{UriMode, canonical_uri};
 pub(crate) trait Sink {
     /// Appends `bytes`.
     fn put(&mut self, bytes: &[u8]);
+
+    /// Appends text (which a `String` sink takes without checking it again).
+    #[inline]
+    fn put_str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
 }
 
 impl Sink for Sha256 {
@@ -76,6 +82,11 @@ impl Sink for String {
             Ok(s) => self.push_str(s),
             Err(_) => self.push_str(&String::from_utf8_lossy(bytes)),
         }
+    }
+
+    #[inline]
+    fn put_str(&mut self, s: &str) {
+        self.push_str(s);
     }
 }
 

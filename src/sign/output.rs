@@ -29,6 +29,13 @@ pub(crate) struct Span {
     end: usize,
 }
 
+impl Span {
+    /// From the start of `self` to the end of `last`.
+    pub(crate) fn to(self, last: Span) -> Span {
+        Span { start: self.start, end: last.end }
+    }
+}
+
 /// The result of signing: the signature and the headers or query parameters to add.
 ///
 /// [`Signer::sign`](super::Signer::sign) applies it already; it is returned so that callers can

@@ -343,10 +343,10 @@ impl SigV4Signer {
             CanonicalRequest::build(request, s.uri_mode, selection, &[], payload_line, &added.signed, &[])?;
 
         let mut out = SigningOutput::with_capacity(output_capacity(request, creds, &scope));
-        let signed_headers = out.write(|t| canonical.write_signed_headers(t));
-        out.set_signed_headers(signed_headers);
         let akid = creds.access_key_id();
         if let Some(expires) = expires_in {
+            let signed_headers = out.write(|t| canonical.write_signed_headers(t));
+            out.set_signed_headers(signed_headers);
             let p = PresignParams::write(&mut out, akid, &scope, expires, &canonical, token);
             let sign_token = s.session_token == SessionTokenMode::Signed;
             canonical.add_query_params(&p.canonical(&out, date, sign_token), request.limits().max_query_params)?;
@@ -364,18 +364,22 @@ impl SigV4Signer {
             let span = out.push(value);
             out.add_header(name, span);
         }
-        let auth = out.write(|t| {
+        // The `Authorization` value, whose `SignedHeaders` part is also the signed-headers list.
+        let head = out.write(|t| {
             t.push_str(ALGORITHM);
             t.push_str(" Credential=");
             t.push_str(akid);
             t.push('/');
             push_scope(t, &scope);
             t.push_str(", SignedHeaders=");
-            canonical.write_signed_headers(t);
+        });
+        let signed_headers = out.write(|t| canonical.write_signed_headers(t));
+        let tail = out.write(|t| {
             t.push_str(", Signature=");
             t.push_str(core::str::from_utf8(&signature.to_hex()).unwrap_or_default());
         });
-        out.add_header(AUTHORIZATION, auth);
+        out.set_signed_headers(signed_headers);
+        out.add_header(AUTHORIZATION, head.to(tail));
         Ok(out)
     }
 }
