@@ -26,6 +26,6 @@ mod output;
 mod settings;
 mod signer;
 
-pub use output::SigningOutput;
+pub use output::{Added, SigningOutput};
 pub use settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
 pub use signer::{Explanation, SigV4Signer, Signer};
