@@ -192,7 +192,7 @@ impl<'a> SignableRequest<'a> {
         if self.path.len() + self.query.len() + 1 > l.max_target_bytes {
             return Err(SignError::Limit { what: "bytes in the request target", limit: l.max_target_bytes });
         }
-        if self.path.bytes().chain(self.query.bytes()).any(|b| b.is_ascii_control()) {
+        if has_control(self.path.as_bytes(), false) || has_control(self.query.as_bytes(), false) {
             return Err(SignError::InvalidTarget { reason: "control character in the request target" });
         }
         if !self.path.is_empty() && !self.path.starts_with('/') {
@@ -207,10 +207,10 @@ impl<'a> SignableRequest<'a> {
         let mut total = 0usize;
         for (name, value) in self.headers.iter() {
             total = total.saturating_add(name.len() + value.len());
-            if name.is_empty() || !name.bytes().all(is_tchar) {
+            if name.is_empty() || !is_token(name) {
                 return Err(SignError::InvalidHeader { name: (*name).to_owned(), reason: "name is not an http token" });
             }
-            if value.bytes().any(|b| b != b'\t' && b.is_ascii_control()) {
+            if has_control(value.as_bytes(), true) {
                 return Err(SignError::InvalidHeader {
                     name: (*name).to_owned(),
                     reason: "control character in value",
@@ -237,12 +237,38 @@ fn strip_scheme_and_authority(target: &str) -> &str {
 }
 
 /// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`).
+#[allow(clippy::indexing_slicing)] // a `u8` cannot index past 256 entries
 pub(crate) const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-        )
+    TCHAR[b as usize]
+}
+
+/// `tchar` by byte value, so that checking a name is one load per byte.
+#[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// Whether every byte of `s` is a `tchar`.
+fn is_token(s: &str) -> bool {
+    // No early exit: the loop vectorizes, and names are short.
+    s.bytes().fold(true, |ok, b| ok & is_tchar(b))
+}
+
+/// Whether `bytes` holds an ASCII control character (a tab is allowed when `allow_tab`).
+fn has_control(bytes: &[u8], allow_tab: bool) -> bool {
+    // No early exit, so that the compiler can check many bytes at once.
+    bytes.iter().fold(false, |found, &b| found | ((b < 0x20 && !(allow_tab && b == b'\t')) || b == 0x7f))
 }
 
 /// The `Host` value of a URI: its authority without user information or a default port.

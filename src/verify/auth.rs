@@ -73,6 +73,9 @@ pub(crate) fn claim<'r>(request: &SignableRequest<'r>, max_expiry: u64) -> Resul
 
 /// Whether the percent-decoded `wire` equals `name`, ignoring ASCII case.
 fn decoded_eq(wire: &str, name: &str) -> bool {
+    if !wire.contains('%') {
+        return wire.eq_ignore_ascii_case(name);
+    }
     percent_decode_str(wire).map(|b| b.to_ascii_lowercase()).eq(name.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
