@@ -63,9 +63,17 @@ pub(crate) fn write_lowercase(sink: &mut impl Sink, name: &str) {
         sink.put_str(name);
         return;
     }
-    for b in name.bytes() {
-        sink.put(&[b.to_ascii_lowercase()]);
+    // Split at the uppercase ASCII letters (one byte each, so every piece stays valid UTF-8 and
+    // a text sink shows a non-ASCII name exactly as it is hashed).
+    const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
+    let mut rest = name;
+    while let Some(i) = rest.find(|c: char| c.is_ascii_uppercase()) {
+        sink.put_str(rest.get(..i).unwrap_or_default());
+        let letter = rest.as_bytes().get(i).map_or(0, |b| usize::from(b.saturating_sub(b'A')));
+        sink.put_str(LOWER.get(letter..=letter).unwrap_or_default());
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
+    sink.put_str(rest);
 }
 
 /// Streams the canonical header lines (each ending in `\n`) of sorted entries.
@@ -218,6 +226,16 @@ impl ExcludedHeaders {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercasing_keeps_non_ascii_names_whole() {
+        // Found by the `canonical_headers` fuzz target: the text once showed U+FFFD per byte.
+        for (name, want) in [("Xé-Ab", "xé-ab"), ("ÄB", "Äb"), ("plain", "plain"), ("ABC", "abc"), ("", "")] {
+            let mut text = String::new();
+            write_lowercase(&mut text, name);
+            assert_eq!(text, want);
+        }
+    }
 
     fn canonical(headers: &[(&'static str, &'static str)]) -> (String, String) {
         let mut entries: Vec<HeaderEntry<'_>> =
