@@ -298,7 +298,12 @@ impl ChunkedDecoder {
     fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), VerifyError> {
         self.verify_chunk_signature()?;
         self.decoded_len += self.chunk.len() as u64;
-        out.extend_from_slice(&self.chunk);
+        if out.is_empty() {
+            // The caller took the last release: hand over the buffer instead of copying it.
+            core::mem::swap(&mut self.chunk, out);
+        } else {
+            out.extend_from_slice(&self.chunk);
+        }
         self.chunk.clear();
         Ok(())
     }
