@@ -267,3 +267,55 @@ impl fmt::Debug for KeyCache {
         f.debug_struct("KeyCache").field("capacity", &self.capacity).field("len", &self.len()).finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use hmac::Mac;
+
+    use super::{KeyCache, SigningKey};
+    use crate::{AmzDate, CredentialScope, Credentials};
+
+    fn scope(region: &str) -> CredentialScope<'_> {
+        let t: AmzDate = "20150830T123600Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        CredentialScope::new(t, region, "s3").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn holds_at_most_capacity_and_evicts_the_oldest() {
+        let cache = KeyCache::new(2);
+        let creds = Credentials::new("AKID", "secret");
+        let first = cache.prepared(&creds, &scope("us-east-1"));
+        assert!(Arc::ptr_eq(&first, &cache.prepared(&creds, &scope("us-east-1"))), "a hit shares the entry");
+        cache.prepared(&creds, &scope("us-west-2"));
+        cache.prepared(&creds, &scope("eu-west-1"));
+        assert_eq!(cache.len(), 2);
+        let again = cache.prepared(&creds, &scope("us-east-1"));
+        assert!(!Arc::ptr_eq(&first, &again), "the oldest entry was evicted and derived again");
+        assert_eq!(first.key().as_bytes(), again.key().as_bytes());
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn a_rotated_secret_never_meets_the_old_key() {
+        let cache = KeyCache::new(4);
+        let s = scope("us-east-1");
+        let old = cache.get_or_derive(&Credentials::new("AKID", "old"), &s);
+        let new = cache.get_or_derive(&Credentials::new("AKID", "new"), &s);
+        assert_ne!(old.as_bytes(), new.as_bytes());
+        assert_eq!(new.as_bytes(), SigningKey::derive("new", &s).as_bytes());
+    }
+
+    #[test]
+    fn the_prepared_mac_is_the_keyed_hmac() {
+        let cache = KeyCache::new(1);
+        let s = scope("us-east-1");
+        let prepared = cache.prepared_for_secret("AKID", "secret", &s);
+        let mut a = prepared.mac();
+        let mut b = SigningKey::derive("secret", &s).mac();
+        a.update(b"string to sign");
+        b.update(b"string to sign");
+        assert_eq!(a.finalize().into_bytes(), b.finalize().into_bytes());
+    }
+}
