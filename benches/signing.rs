@@ -38,7 +38,7 @@ use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput, c
 use hmac::{Hmac, Mac};
 use rusty_s3::S3Action;
 use sha2::{Digest, Sha256};
-use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
+use sigv4_kit::verify::{CredentialProvider, MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
 use sigv4_kit::{
     AmzDate, CanonicalRequest, CredentialScope, Credentials, ExcludedHeaders, Explanation, FixedClock, Limits,
     PayloadHash, PayloadMode, SigV4Signer, SignableRequest, Signer, SigningKey, SigningSettings, UriMode, sha256,
@@ -425,6 +425,16 @@ fn bench_verify(c: &mut Criterion, name: &str, verifier: &Verifier, signed: http
         b.iter(|| block_on(verifier.verify(black_box(&parts), black_box(body_hash), &provider)))
     });
     group.bench_function("floor", |b| b.iter(|| floor.sign_cached()));
+    // Where the time goes: parsing and checking the request (everything before the provider is
+    // asked), and the provider lookup. The rest is canonicalizing, hashing and the result.
+    group.bench_function(BenchmarkId::new("sigv4-kit", "parse"), |b| {
+        b.iter(|| verifier.begin(black_box(&parts)).map(|p| black_box(p.access_key_id().len())))
+    });
+    let pending = verifier.begin(&parts).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let lookup = pending.lookup();
+    group.bench_function(BenchmarkId::new("sigv4-kit", "lookup"), |b| {
+        b.iter(|| block_on(CredentialProvider::lookup(&provider, black_box(&lookup))))
+    });
     group.finish();
 }
 

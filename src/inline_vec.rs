@@ -28,6 +28,7 @@ impl<T: Copy + Default, const N: usize> InlineVec<T, N> {
     }
 
     /// Appends `item`, moving to the heap when the inline slots are full.
+    #[inline]
     pub(crate) fn push(&mut self, item: T) {
         match self {
             Self::Inline(items, len) => match items.get_mut(*len) {
@@ -67,6 +68,7 @@ impl<T: Copy + Default, const N: usize> Default for InlineVec<T, N> {
 impl<T: Copy + Default, const N: usize> Deref for InlineVec<T, N> {
     type Target = [T];
 
+    #[inline]
     fn deref(&self) -> &[T] {
         match self {
             Self::Inline(items, len) => items.get(..*len).unwrap_or_default(),
@@ -76,6 +78,7 @@ impl<T: Copy + Default, const N: usize> Deref for InlineVec<T, N> {
 }
 
 impl<T: Copy + Default, const N: usize> DerefMut for InlineVec<T, N> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
         match self {
             Self::Inline(items, len) => items.get_mut(..*len).unwrap_or_default(),
