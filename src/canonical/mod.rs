@@ -183,13 +183,19 @@ impl HeaderSelection<'_> {
     fn includes(&self, name: &str) -> bool {
         match self {
             Self::Exclude(set) => !set.contains(name),
-            Self::Only(list) => list.split(';').any(|n| n.eq_ignore_ascii_case(name)),
+            Self::Only(list) => in_list(list, name),
         }
     }
 }
 
 /// Query parameters and headers kept inline before a canonical request allocates.
 const INLINE_ITEMS: usize = 16;
+
+/// Whether `name` is in the `;`-separated `list` (ASCII case ignored).
+pub(crate) fn in_list(list: &str, name: &str) -> bool {
+    let name = name.as_bytes();
+    list.as_bytes().split(|&b| b == b';').any(|n| n.eq_ignore_ascii_case(name))
+}
 
 /// A canonical request, as borrowed and sorted pieces of a [`SignableRequest`].
 ///

@@ -219,7 +219,7 @@ impl Verifier {
         claim: &Claim<'_>,
         date_header: Option<&str>,
     ) -> Result<(), VerifyError> {
-        let signed = |name: &str| claim.signed_headers.split(';').any(|s| s.eq_ignore_ascii_case(name));
+        let signed = |name: &str| crate::canonical::in_list(&claim.signed_headers, name);
         let unsigned = |name: &str| {
             VerifyError::new(
                 ErrorCode::AccessDenied,
