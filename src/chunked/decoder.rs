@@ -36,6 +36,9 @@ impl Default for ChunkLimits {
     }
 }
 
+/// The most buffer a chunk header reserves before its data arrives.
+const UPFRONT_RESERVE: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Reading a chunk-header line.
@@ -271,7 +274,9 @@ impl ChunkedDecoder {
             self.state = State::Trailer;
         } else {
             self.chunk.clear();
-            self.chunk.reserve(size);
+            // Room for the chunk, but never more up front than bytes that have not arrived yet
+            // can justify: a 16 MiB chunk header alone claims at most `UPFRONT_RESERVE`.
+            self.chunk.reserve(size.min(UPFRONT_RESERVE));
             self.chunk_hash = Sha256::new();
             self.state = State::Data(size);
         }
@@ -371,5 +376,28 @@ impl ChunkedDecoder {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ChunkLimits, ChunkedDecoder, UPFRONT_RESERVE};
+    use crate::chunked::StreamingMode;
+
+    #[test]
+    fn a_large_chunk_header_reserves_a_bounded_buffer() {
+        let size = 16 * 1024 * 1024;
+        let mut d = ChunkedDecoder::new(
+            StreamingMode::UnsignedPayloadTrailer,
+            None,
+            size as u64,
+            Vec::new(),
+            ChunkLimits::default(),
+        );
+        let mut out = Vec::new();
+        d.push(format!("{size:x}\r\n").as_bytes(), &mut out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(d.chunk.capacity() <= 2 * UPFRONT_RESERVE, "reserved {} bytes", d.chunk.capacity());
+        d.push(&[7; 4096], &mut out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.is_empty(), "nothing is released before the chunk ends");
     }
 }
