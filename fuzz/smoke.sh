@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Builds every fuzz target, then runs each for a bounded time.
+# Builds every fuzz target, then runs each in turn (one fuzzing process at a time) for a
+# bounded time: SECONDS per target (-max_total_time), so about 10 x SECONDS in all plus the
+# build.
 #
-#   fuzz/smoke.sh [SECONDS]    (default 20 per target)
+#   fuzz/smoke.sh [SECONDS]    (default 30 per target)
 #
 # Exits non-zero as soon as a target crashes, times out on one input (10 s) or fails to build;
 # the crashing input is left in fuzz/artifacts/<target>/. Needs cargo-fuzz, installed here when
 # it is missing; RUSTC_BOOTSTRAP=1 lets a stable toolchain stand in for nightly.
 set -euo pipefail
 
-secs="${1:-20}"
+secs="${1:-30}"
 if ! [[ "$secs" =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: $0 [SECONDS]  (a positive whole number, got '$secs')" >&2
     exit 2

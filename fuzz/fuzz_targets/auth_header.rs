@@ -1,0 +1,45 @@
+//! The `Authorization` header parser, through the verifier's public entry points.
+//!
+//! Input (see `LineRequest` in `src/lib.rs` for the request part):
+//!
+//! ```text
+//! Authorization value
+//! X-Amz-Date value        (empty: no X-Amz-Date header)
+//! METHOD target
+//! Name:value ...
+//!
+//! body
+//! ```
+//!
+//! A `host` header is added when there is none. Every verifier runs `begin_view` (and `begin`
+//! on the `http` form when `http` accepts it), then `finish` with the key and the body hash:
+//! errors are fine, panics are not, and errors must be well formed.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sigv4_kit_fuzz::{LineRequest, VERIFIERS, check_error, consume, verify_view};
+
+fuzz_target!(|data: &[u8]| {
+    let mut parts = data.splitn(3, |&b| b == b'\n');
+    let authorization = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let date = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let mut request = LineRequest::parse(parts.next().unwrap_or_default());
+    request.headers.insert(0, ("Authorization".to_owned(), authorization));
+    if !date.is_empty() {
+        request.headers.insert(1, ("X-Amz-Date".to_owned(), date));
+    }
+    request.ensure_host();
+
+    for verifier in VERIFIERS.iter() {
+        if let Ok(v) = verify_view(verifier, request.view(), &request.body) {
+            consume(v, &request.body);
+        }
+    }
+    // The same through `http::request::Parts`, when `http` takes the request.
+    if let Some(http) = request.http() {
+        let (parts, _) = http.into_parts();
+        if let Err(e) = VERIFIERS[0].begin(&parts) {
+            check_error(&e);
+        }
+    }
+});
