@@ -91,6 +91,9 @@ impl ChunkedDecoder {
     /// A decoder for `mode`, continuing `chain` (required in the signed modes), expecting
     /// `expected_len` decoded bytes (`x-amz-decoded-content-length`) and the trailers named in
     /// `announced` (`x-amz-trailer`).
+    ///
+    /// Fails closed: in a signed mode without a chain, every [`push`](ChunkedDecoder::push)
+    /// and [`finish`](ChunkedDecoder::finish) is an error, never an unchecked release.
     pub fn new(
         mode: StreamingMode,
         chain: Option<ChunkChain>,
@@ -104,6 +107,9 @@ impl ChunkedDecoder {
             .filter_map(|n| ChecksumAlgorithm::from_header_name(n))
             .map(|a| (a, Checksum::new(a)))
             .collect();
+        let failed = (mode.is_signed() && chain.is_none()).then(|| {
+            VerifyError::new(ErrorCode::InternalError, "a signed aws-chunked body needs the chunk chain to verify it")
+        });
         Self {
             mode,
             chain,
@@ -118,7 +124,7 @@ impl ChunkedDecoder {
             chunk_hash: Sha256::new(),
             chunk_signature: None,
             trailers: Vec::new(),
-            failed: None,
+            failed,
         }
     }
 
@@ -399,5 +405,17 @@ mod tests {
         assert!(d.chunk.capacity() <= 2 * UPFRONT_RESERVE, "reserved {} bytes", d.chunk.capacity());
         d.push(&[7; 4096], &mut out).unwrap_or_else(|e| panic!("{e}"));
         assert!(out.is_empty(), "nothing is released before the chunk ends");
+    }
+
+    #[test]
+    fn a_signed_mode_without_a_chain_fails_closed() {
+        for mode in [StreamingMode::SignedPayload, StreamingMode::SignedPayloadTrailer] {
+            let mut d = ChunkedDecoder::new(mode, None, 1, Vec::new(), ChunkLimits::default());
+            let mut out = Vec::new();
+            let sig = "0".repeat(64);
+            assert!(d.push(format!("1;chunk-signature={sig}\r\nx\r\n").as_bytes(), &mut out).is_err());
+            assert!(out.is_empty());
+            assert!(d.finish().is_err());
+        }
     }
 }
