@@ -17,7 +17,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit_fuzz::{LineRequest, VERIFIERS, check_error, consume, verify_view};
+use sigv4_kit_fuzz::{LineRequest, verify_everywhere};
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.splitn(3, |&b| b == b'\n');
@@ -30,16 +30,5 @@ fuzz_target!(|data: &[u8]| {
     }
     request.ensure_host();
 
-    for verifier in VERIFIERS.iter() {
-        if let Ok(v) = verify_view(verifier, request.view(), &request.body) {
-            consume(v, &request.body);
-        }
-    }
-    // The same through `http::request::Parts`, when `http` takes the request.
-    if let Some(http) = request.http() {
-        let (parts, _) = http.into_parts();
-        if let Err(e) = VERIFIERS[0].begin(&parts) {
-            check_error(&e);
-        }
-    }
+    verify_everywhere(&request, 0);
 });

@@ -18,7 +18,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit_fuzz::{LineRequest, VERIFIERS, check_error, consume, verify_view};
+use sigv4_kit_fuzz::{LineRequest, verify_everywhere};
 
 fuzz_target!(|data: &[u8]| {
     let (query, rest) = match data.iter().position(|&b| b == b'\n') {
@@ -33,15 +33,5 @@ fuzz_target!(|data: &[u8]| {
     request.target.push_str(&String::from_utf8_lossy(query));
     request.ensure_host();
 
-    for verifier in VERIFIERS.iter() {
-        if let Ok(v) = verify_view(verifier, request.view(), &request.body) {
-            consume(v, &request.body);
-        }
-    }
-    if let Some(http) = request.http() {
-        let (parts, _) = http.into_parts();
-        if let Err(e) = VERIFIERS[2].begin(&parts) {
-            check_error(&e);
-        }
-    }
+    verify_everywhere(&request, 2);
 });

@@ -368,3 +368,19 @@ pub fn is_uri_encoded(s: &str, upper_hex: bool) -> bool {
     }
     true
 }
+
+/// Runs `request` through every verifier of [`VERIFIERS`] as a view, consuming what verifies,
+/// and through `VERIFIERS[http_verifier]` as `http::request::Parts` when `http` takes it.
+pub fn verify_everywhere(request: &LineRequest, http_verifier: usize) {
+    for verifier in VERIFIERS.iter() {
+        if let Ok(v) = verify_view(verifier, request.view(), &request.body) {
+            consume(v, &request.body);
+        }
+    }
+    if let (Some(http), Some(verifier)) = (request.http(), VERIFIERS.get(http_verifier)) {
+        let (parts, _) = http.into_parts();
+        if let Err(e) = verifier.begin(&parts) {
+            check_error(&e);
+        }
+    }
+}

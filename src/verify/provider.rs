@@ -172,18 +172,12 @@ impl Credential {
         &self.principal
     }
 
-    /// The signing key for `scope`, derived from the secret (through `cache` when given) or
-    /// taken as provided.
-    pub(crate) fn signing_key(
-        &self,
-        access_key_id: &str,
-        scope: &CredentialScope<'_>,
-        cache: Option<&KeyCache>,
-    ) -> SigningKey {
-        match (&self.secret, cache) {
-            (Secret::SigningKey(k), _) => k.clone(),
-            (Secret::AccessKey(s), Some(cache)) => cache.prepared_for_secret(access_key_id, s, scope).key().clone(),
-            (Secret::AccessKey(s), None) => SigningKey::derive(s, scope),
+    /// The signing key for `scope`, derived from the secret through `cache`, or taken as
+    /// provided.
+    pub(crate) fn signing_key(&self, access_key_id: &str, scope: &CredentialScope<'_>, cache: &KeyCache) -> SigningKey {
+        match &self.secret {
+            Secret::SigningKey(k) => k.clone(),
+            Secret::AccessKey(s) => cache.prepared_for_secret(access_key_id, s, scope).key().clone(),
         }
     }
 
@@ -358,7 +352,7 @@ impl<P: CredentialProvider> CredentialProvider for CachingProvider<P> {
         async move {
             let found = inner.await?;
             Ok(found.map(|c| {
-                let key = c.signing_key(akid, &scope, Some(&self.cache));
+                let key = c.signing_key(akid, &scope, &self.cache);
                 Credential::from_signing_key(key, c.into_principal())
             }))
         }

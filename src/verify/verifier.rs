@@ -539,7 +539,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             PayloadSource::Streaming { mode, decoded_length, trailers } => PayloadState::Streaming(StreamingPayload {
                 mode,
                 chain: mode.is_signed().then(|| {
-                    let key = credential.signing_key(&self.claim.access_key_id, &scope, Some(&v.keys));
+                    let key = credential.signing_key(&self.claim.access_key_id, &scope, &v.keys);
                     ChunkChain::new(key, self.time, &scope, self.claim.signature)
                 }),
                 decoded_length,
