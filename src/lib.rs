@@ -17,6 +17,8 @@ pub mod sign;
 pub mod signature;
 pub mod string_to_sign;
 pub mod time;
+#[cfg(feature = "tower")]
+pub mod tower;
 pub mod verify;
 
 pub use canonical::{

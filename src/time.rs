@@ -207,6 +207,36 @@ impl AmzDate {
     }
 }
 
+impl AmzDate {
+    /// The HTTP date (IMF-fixdate, RFC 9110) of this instant, as in a `Date` header.
+    ///
+    /// ```
+    /// let t: sigv4_kit::AmzDate = "19941106T084937Z".parse()?;
+    /// assert_eq!(t.to_http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
+    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// ```
+    pub fn to_http_date(&self) -> String {
+        let t = &self.text;
+        let digits =
+            |r: core::ops::Range<usize>| core::str::from_utf8(t.get(r).unwrap_or_default()).unwrap_or_default();
+        let weekday = OffsetDateTime::from_unix_timestamp(self.unix)
+            .ok()
+            .and_then(|dt| WEEKDAYS.get(usize::from(dt.weekday().number_days_from_monday())))
+            .copied()
+            .unwrap_or_default();
+        let month =
+            digits(4..6).parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or_default();
+        format!(
+            "{weekday}, {} {month} {} {}:{}:{} GMT",
+            digits(6..8),
+            digits(0..4),
+            digits(9..11),
+            digits(11..13),
+            digits(13..15)
+        )
+    }
+}
+
 impl fmt::Display for AmzDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -8,12 +8,9 @@
 
 mod common;
 
-use std::collections::VecDeque;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use bytes::Bytes;
 use common::block_on;
+use common::frames::{Broken, Frames};
 use http::HeaderMap;
 use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
@@ -25,64 +22,6 @@ use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, SigningSettings, 
 
 const CHUNK_SIZE: usize = 8192;
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-/// A transport failure.
-#[derive(Debug, PartialEq, Eq)]
-struct Broken;
-
-impl std::fmt::Display for Broken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection reset")
-    }
-}
-
-impl std::error::Error for Broken {}
-
-/// An in-memory body that yields the given frames (or errors), answering `Pending` before each.
-struct Frames {
-    items: VecDeque<Result<Frame<Bytes>, Broken>>,
-    wait: bool,
-}
-
-impl Frames {
-    fn new(items: impl IntoIterator<Item = Result<Frame<Bytes>, Broken>>) -> Self {
-        Self { items: items.into_iter().collect(), wait: true }
-    }
-
-    /// `data` cut into frames whose sizes cycle through `sizes`.
-    fn split(data: &[u8], sizes: &[usize]) -> Self {
-        let mut items = Vec::new();
-        let mut rest = data;
-        for &size in sizes.iter().cycle() {
-            if rest.is_empty() {
-                break;
-            }
-            let (head, tail) = rest.split_at(size.min(rest.len()));
-            items.push(Ok(Frame::data(Bytes::copy_from_slice(head))));
-            rest = tail;
-        }
-        Self::new(items)
-    }
-
-    fn with(mut self, item: Result<Frame<Bytes>, Broken>) -> Self {
-        self.items.push_back(item);
-        self
-    }
-}
-
-impl Body for Frames {
-    type Data = Bytes;
-    type Error = Broken;
-
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Broken>>> {
-        self.wait = !self.wait;
-        if !self.wait {
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        Poll::Ready(self.items.pop_front())
-    }
-}
 
 /// Frame sizes that straddle chunk headers, signatures and CRLFs.
 const ODD_SIZES: &[usize] = &[1, 2, 3, 7, 13, 64, 85, 86, 1000, 4093, 8191, 8192, 8193, 9999];

@@ -91,6 +91,19 @@ impl SigningSettings {
         Self { uri_mode: UriMode::S3, content_sha256_header: true, ..Self::default() }
     }
 
+    /// The settings of an S3 presigned URL valid for `expires_in` seconds: [`UriMode::S3`] and
+    /// `UNSIGNED-PAYLOAD`, as S3 expects (a presigned URL cannot know the body it will carry).
+    ///
+    /// ```
+    /// use sigv4_kit::{PayloadMode, SigningSettings};
+    /// let s = SigningSettings::s3_presigned(900);
+    /// assert_eq!(s.payload, PayloadMode::Unsigned);
+    /// assert_eq!(s.presign_expiry(), Some(900));
+    /// ```
+    pub fn s3_presigned(expires_in: u64) -> Self {
+        Self::s3().with_presign(expires_in).with_payload(PayloadMode::Unsigned)
+    }
+
     /// Sets the URI mode.
     #[must_use]
     pub fn with_uri_mode(mut self, mode: UriMode) -> Self {
@@ -127,7 +140,8 @@ impl SigningSettings {
     }
 
     /// Signs in the query string (a presigned URL) valid for `expires_in` seconds. The value is
-    /// checked when signing: outside 1..=604800 it is an error.
+    /// checked when signing: outside 1..=604800 it is an error. The payload mode is unchanged:
+    /// for S3, start from [`SigningSettings::s3_presigned`], which signs `UNSIGNED-PAYLOAD`.
     #[must_use]
     pub fn with_presign(mut self, expires_in: u64) -> Self {
         self.location = SignatureLocation::QueryString { expires_in };

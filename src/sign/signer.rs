@@ -225,7 +225,8 @@ impl SigV4Signer {
     }
 
     /// Signs `parts` for an `aws-chunked` body of `decoded_len` bytes and returns the encoder
-    /// that frames and signs the body. It sets `Content-Encoding: aws-chunked`,
+    /// that frames and signs the body. It sets `Content-Encoding: aws-chunked` (first, before
+    /// any encoding the request already had, such as `aws-chunked,gzip`),
     /// `x-amz-decoded-content-length`, `x-amz-trailer` (with a trailer), the encoded
     /// `Content-Length` and `x-amz-content-sha256`, then signs the headers: that signature is
     /// the seed of the chunk chain. All or nothing: on error `parts` is unchanged.
@@ -243,7 +244,10 @@ impl SigV4Signer {
         let time = self.now()?;
         let settings = self.chunked_settings(options)?;
         let mut values = Vec::new();
-        for (name, value) in options.headers(decoded_len) {
+        for (name, mut value) in options.headers(decoded_len) {
+            if name == "content-encoding" {
+                value = with_other_encodings(&parts.headers, value);
+            }
             let v = http::HeaderValue::from_str(&value)
                 .map_err(|_| SignError::InvalidHeader { name: name.to_owned(), reason: "invalid value" })?;
             values.push((http::HeaderName::from_static(name), v));
@@ -611,6 +615,19 @@ fn canonical_name(name: &'static str) -> &'static str {
         X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
         other => other,
     }
+}
+
+/// `aws-chunked` followed by the encodings `headers` already names (`aws-chunked,gzip`).
+fn with_other_encodings(headers: &http::HeaderMap, aws_chunked: String) -> String {
+    let mut value = aws_chunked;
+    let others = headers.get_all(http::header::CONTENT_ENCODING).iter().filter_map(|v| v.to_str().ok());
+    for coding in others.flat_map(|v| v.split(',')).map(str::trim) {
+        if !coding.is_empty() && !coding.eq_ignore_ascii_case("aws-chunked") {
+            value.push(',');
+            value.push_str(coding);
+        }
+    }
+    value
 }
 
 impl Signer for SigV4Signer {

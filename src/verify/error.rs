@@ -51,6 +51,8 @@ pub enum ErrorCode {
     InvalidRequest,
     /// The credential provider failed (500).
     InternalError,
+    /// The body is larger than the verifier will hold in memory to check it (400).
+    EntityTooLarge,
 }
 
 impl ErrorCode {
@@ -73,6 +75,7 @@ impl ErrorCode {
             Self::XAmzContentChecksumMismatch => "XAmzContentChecksumMismatch",
             Self::InvalidRequest => "InvalidRequest",
             Self::InternalError => "InternalError",
+            Self::EntityTooLarge => "EntityTooLarge",
         }
     }
 
@@ -92,7 +95,8 @@ impl ErrorCode {
             | Self::InvalidArgument
             | Self::IncompleteBody
             | Self::XAmzContentChecksumMismatch
-            | Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            | Self::InvalidRequest
+            | Self::EntityTooLarge => StatusCode::BAD_REQUEST,
             Self::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -207,7 +211,22 @@ impl VerifyError {
     /// );
     /// ```
     pub fn to_xml(&self) -> String {
-        let mut out = String::with_capacity(128);
+        self.xml(None)
+    }
+
+    /// [`VerifyError::to_xml`] with a `<RequestId>` element, as AWS services answer.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{ErrorCode, VerifyError};
+    /// let xml = VerifyError::new(ErrorCode::AccessDenied, "denied").to_xml_with_request_id("4442587FB7D0A2F9");
+    /// assert!(xml.ends_with("<RequestId>4442587FB7D0A2F9</RequestId></Error>"));
+    /// ```
+    pub fn to_xml_with_request_id(&self, request_id: &str) -> String {
+        self.xml(Some(request_id))
+    }
+
+    fn xml(&self, request_id: Option<&str>) -> String {
+        let mut out = String::with_capacity(160);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>");
         element(&mut out, "Code", self.code());
         element(&mut out, "Message", &self.message);
@@ -216,6 +235,9 @@ impl VerifyError {
             element(&mut out, "StringToSign", &d.string_to_sign);
             element(&mut out, "SignatureProvided", &d.signature_provided);
             element(&mut out, "CanonicalRequest", &d.canonical_request);
+        }
+        if let Some(id) = request_id {
+            element(&mut out, "RequestId", id);
         }
         out.push_str("</Error>");
         out

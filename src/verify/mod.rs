@@ -32,6 +32,7 @@ mod config;
 mod error;
 mod profile_file;
 mod provider;
+mod strip;
 mod verified;
 mod verifier;
 
@@ -42,5 +43,6 @@ pub use provider::{
     CachingProvider, Credential, CredentialProvider, LookupRequest, MemoryProvider, Principal, PrincipalKind,
     ProviderError,
 };
+pub use strip::strip_signature;
 pub use verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified};
 pub use verifier::{PendingVerification, Verifier};

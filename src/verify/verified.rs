@@ -27,7 +27,7 @@ pub enum AuthMethod {
 }
 
 /// The state of the request body after verification.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PayloadState {
     /// The body hash was part of the signature and the body was checked against it.
@@ -40,11 +40,15 @@ pub enum PayloadState {
     /// An `aws-chunked` streaming body (`STREAMING-*`): decode it with
     /// [`StreamingPayload::decoder`], which checks every chunk before releasing it.
     Streaming(StreamingPayload),
+    /// The body was handed to a reader that verifies it as it is read (the `tower` feature's
+    /// layer does this): every byte it yields is checked, and it fails instead of ending when
+    /// the body does not match.
+    CheckedWhileRead,
 }
 
 /// What is needed to verify an `aws-chunked` body: the mode, the signature chain (from the
 /// request's signature), the decoded length and the announced trailers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StreamingPayload {
     pub(crate) mode: StreamingMode,
     pub(crate) chain: Option<ChunkChain>,
@@ -88,6 +92,7 @@ impl StreamingPayload {
 /// check.update(b"lo");
 /// assert!(check.finish().is_ok());
 /// ```
+#[derive(Clone)]
 pub struct PayloadCheck {
     expected: [u8; 32],
     hasher: Sha256,
@@ -206,6 +211,7 @@ impl VerifiedScope {
 }
 
 /// A verified request: who signed it, for what scope, and how.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Verified {
     /// Who signed.

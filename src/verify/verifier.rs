@@ -100,6 +100,11 @@ impl Verifier {
         &self.config
     }
 
+    /// The current time by the verifier's clock.
+    pub fn now(&self) -> std::time::SystemTime {
+        self.clock.now()
+    }
+
     /// Checks everything about `parts` that needs no secret: the structure of the signature,
     /// the scope, the time, the signed headers and the payload declaration.
     ///

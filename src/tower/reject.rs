@@ -1,0 +1,62 @@
+//! The answer to a rejected request: AWS's XML error with the headers SDKs read.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::Response;
+use http::header::{CONTENT_TYPE, DATE, HeaderValue};
+use http_body_util::Full;
+
+use crate::time::AmzDate;
+use crate::verify::VerifyError;
+
+/// A fresh request id: 16 upper-case hex digits, unique within the process and unlikely to
+/// repeat across restarts (the counter starts from the clock).
+pub(crate) fn request_id() -> String {
+    static SEED: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed =
+        *SEED.get_or_init(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64) | 1);
+    // splitmix64 over seed + counter: distinct inputs give distinct outputs.
+    let mut x = seed.wrapping_add(COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    format!("{:016X}", x ^ (x >> 31))
+}
+
+/// The response to a request that failed verification: the error's status, its XML body with
+/// a `RequestId`, `Content-Type: application/xml`, a `Date` header (SDKs correct their clock
+/// skew from it), `x-amz-request-id`, and `x-amzn-ErrorType` (where JSON-protocol SDKs look
+/// for the code).
+pub(crate) fn rejection(err: &VerifyError, now: SystemTime) -> Response<Full<Bytes>> {
+    let id = request_id();
+    let body = err.to_xml_with_request_id(&id);
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = err.status();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    if let Ok(date) = AmzDate::from_system_time(now)
+        && let Ok(value) = HeaderValue::try_from(date.to_http_date())
+    {
+        headers.insert(DATE, value);
+    }
+    if let Ok(value) = HeaderValue::try_from(id) {
+        headers.insert("x-amz-request-id", value);
+    }
+    headers.insert("x-amzn-errortype", HeaderValue::from_static(err.error_code().as_str()));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_distinct_hex() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| request_id()).collect();
+        assert_eq!(ids.len(), 10_000);
+        assert!(ids.iter().all(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())));
+    }
+}
