@@ -17,7 +17,7 @@ use common::frames::Frames;
 use http::{Request, Response};
 use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
-use sigv4_kit::chunked::{ChunkedOptions, SigningBody, StreamingMode};
+use sigv4_kit::chunked::{ChecksumAlgorithm, ChunkedOptions, SigningBody, StreamingMode};
 use sigv4_kit::tower::{AuthBody, SigV4Layer, VerifiedBody, verify_error};
 use sigv4_kit::verify::{
     Credential, CredentialProvider, LookupRequest, MemoryProvider, PayloadState, Principal, PrincipalKind,
@@ -375,6 +375,53 @@ fn an_aws_chunked_upload_is_decoded_and_its_headers_describe_the_decoded_body() 
     let seen = h.seen();
     assert_eq!(seen[0].error.as_deref(), Some("SignatureDoesNotMatch"));
     assert!(seen[0].bytes.len() < data.len() && data.starts_with(&seen[0].bytes));
+}
+
+#[test]
+fn an_aws_chunked_body_whose_trailing_checksum_is_wrong_never_arrives_whole() {
+    let mut h = Harness::s3();
+    let s = signer("AKIDEXAMPLE", "s3", SigningSettings::s3());
+    let data = payload(20_000);
+    let (mut parts, ()) = Request::put("https://bucket.s3.amazonaws.com/key").body(()).unwrap().into_parts();
+    let options = ChunkedOptions::new(StreamingMode::UnsignedPayloadTrailer)
+        .with_chunk_size(8192)
+        .with_trailer(ChecksumAlgorithm::Crc32c);
+    let encoder = s.sign_chunked(&mut parts, data.len() as u64, &options).unwrap();
+    let wire = block_on(SigningBody::new(Full::new(Bytes::from(data.clone())), encoder).collect()).unwrap().to_bytes();
+
+    // Every byte of payload is intact; only the checksum in the trailer is wrong.
+    let name = b"x-amz-checksum-crc32c:";
+    let at = wire.windows(name.len()).position(|w| w == name).unwrap() + name.len();
+    let mut tampered = wire.to_vec();
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    for sizes in [&[3000][..], &[wire.len()][..]] {
+        let (response, _) = h.call(Request::from_parts(parts.clone(), Frames::split(&tampered, sizes)));
+        assert_eq!(response.status(), 200);
+        let seen = h.seen();
+        assert_eq!(seen[0].error.as_deref(), Some("XAmzContentChecksumMismatch"));
+        assert!(seen[0].bytes.len() < data.len(), "the whole payload was released before the checksum failed");
+    }
+    let (response, _) = h.call(Request::from_parts(parts, Frames::split(&wire, &[3000])));
+    assert_eq!(response.status(), 200);
+    let seen = h.seen();
+    assert_eq!((seen[0].bytes.as_slice(), seen[0].error.as_deref()), (data.as_slice(), None));
+}
+
+#[test]
+fn json_protocol_requests_get_json_errors() {
+    let mut h = Harness::new(VerifierConfig::new(["secretsmanager"]), 1024);
+    let request = Request::post("https://secretsmanager.us-east-1.amazonaws.com/")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "secretsmanager.GetSecretValue")
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .unwrap();
+    let (response, body) = h.call(request);
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.headers()["content-type"], "application/x-amz-json-1.1");
+    assert_eq!(response.headers()["x-amzn-errortype"], "AccessDenied");
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["__type"], "AccessDenied");
+    assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
 }
 
 #[test]

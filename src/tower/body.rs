@@ -23,7 +23,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///   of the stream shows that the hash matches, and a mismatch ends it with an error instead, so
 ///   the inner service never sees a complete body that was not signed;
 /// - an `aws-chunked` body decoded by a [`VerifyingBody`]: only the payload of chunks whose
-///   signatures were verified.
+///   signatures were verified, with the last data frame held back likewise until the final
+///   chunk and the trailing checksum are verified.
 ///
 /// Errors are [`BoxError`]s; a verification failure downcasts to [`VerifyError`].
 #[derive(Debug)]
@@ -37,27 +38,165 @@ enum Kind<B> {
     Full(Option<Bytes>),
     Plain(B),
     // Boxed: both are large, and the small variants are the common case.
-    Hashed(Box<Hashed<B>>),
-    Chunked(Box<VerifyingBody<B>>),
+    Hashed(Box<HoldLast<Hashing<B>>>),
+    Chunked(Box<HoldLast<VerifyingBody<B>>>),
 }
 
-/// A body checked against its signed SHA-256 as it streams.
+/// Where a [`HoldLast`] reads its frames: a body whose failure is a [`BoxError`].
+trait Source {
+    fn poll_source(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>>;
+    fn source_hint(&self) -> SizeHint;
+}
+
+/// A body checked against its signed SHA-256 as it streams: it fails instead of ending when
+/// the hash does not match.
 #[derive(Debug)]
-struct Hashed<B> {
+struct Hashing<B> {
     inner: B,
     /// `None` once the check ran.
     check: Option<PayloadCheck>,
-    /// The latest data frame, released only when the next one arrives or the check passes.
-    held: Option<Bytes>,
-    /// The inner body's HTTP trailers, released after the last data frame.
-    trailers: Option<HeaderMap>,
-    /// A failure to yield next.
-    error: Option<BoxError>,
-    /// The inner body has ended (or failed): poll it no further.
-    ended: bool,
 }
 
-impl<B> VerifiedBody<B> {
+impl<B> Hashing<B> {
+    /// The end of the body: the check's verdict.
+    fn verdict(&mut self) -> Result<(), BoxError> {
+        match self.check.take() {
+            Some(check) => check.finish().map_err(|e| Box::new(e) as BoxError),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<B> Source for Hashing<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    fn poll_source(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        if self.check.is_none() {
+            return Poll::Ready(None);
+        }
+        match ready!(Pin::new(&mut self.inner).poll_frame(cx)) {
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref()
+                    && let Some(check) = &mut self.check
+                {
+                    check.update(data);
+                } else if frame.is_trailers() {
+                    // HTTP trailers end the body.
+                    return Poll::Ready(Some(self.verdict().map(|()| frame)));
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Some(Err(e)) => {
+                self.check = None;
+                Poll::Ready(Some(Err(e.into())))
+            }
+            None => Poll::Ready(self.verdict().err().map(Err)),
+        }
+    }
+
+    fn source_hint(&self) -> SizeHint {
+        if self.check.is_none() { SizeHint::with_exact(0) } else { self.inner.size_hint() }
+    }
+}
+
+impl<B> Source for VerifyingBody<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    fn poll_source(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Pin::new(self).poll_frame(cx).map_err(|e| match e {
+            crate::chunked::VerifyBodyError::Inner(e) => e.into(),
+            crate::chunked::VerifyBodyError::Verify(e) => Box::new(e) as BoxError,
+        })
+    }
+
+    fn source_hint(&self) -> SizeHint {
+        self.size_hint()
+    }
+}
+
+/// Holds back the latest data frame of a [`Source`] until the next one arrives or the source
+/// ends cleanly, so that a body whose end fails verification is never seen whole: a consumer
+/// that stops at `Content-Length` (a proxy's client, say) cannot mistake it for complete.
+#[derive(Debug)]
+struct HoldLast<S> {
+    source: S,
+    held: Option<Bytes>,
+    trailers: Option<HeaderMap>,
+    /// The source has ended cleanly: release what is held, then end.
+    ended: bool,
+    /// The source failed: end without releasing anything more.
+    failed: bool,
+}
+
+impl<S: Source> HoldLast<S> {
+    fn new(source: S) -> Self {
+        Self { source, held: None, trailers: None, ended: false, failed: false }
+    }
+
+    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        loop {
+            if self.failed {
+                return Poll::Ready(None);
+            }
+            if self.ended {
+                if let Some(data) = self.held.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                return Poll::Ready(self.trailers.take().map(|t| Ok(Frame::trailers(t))));
+            }
+            match ready!(self.source.poll_source(cx)) {
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(data) if data.is_empty() => {}
+                    Ok(data) => {
+                        if let Some(previous) = self.held.replace(data) {
+                            return Poll::Ready(Some(Ok(Frame::data(previous))));
+                        }
+                    }
+                    Err(frame) => {
+                        if let Ok(trailers) = frame.into_trailers() {
+                            self.trailers = Some(trailers);
+                        }
+                    }
+                },
+                Some(Err(e)) => {
+                    self.failed = true;
+                    self.held = None;
+                    self.trailers = None;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                None => self.ended = true,
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.failed || (self.ended && self.held.is_none() && self.trailers.is_none())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        if self.is_end_stream() {
+            return SizeHint::with_exact(0);
+        }
+        let held = self.held.as_ref().map_or(0, |b| b.len() as u64);
+        let inner = if self.ended { SizeHint::with_exact(0) } else { self.source.source_hint() };
+        let mut hint = SizeHint::new();
+        hint.set_lower(inner.lower().saturating_add(held));
+        if let Some(upper) = inner.upper() {
+            hint.set_upper(upper.saturating_add(held));
+        }
+        hint
+    }
+}
+
+impl<B> VerifiedBody<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
     /// A body that was read whole and checked.
     pub(crate) fn full(bytes: Bytes) -> Self {
         Self { kind: Kind::Full(Some(bytes).filter(|b| !b.is_empty())) }
@@ -70,99 +209,12 @@ impl<B> VerifiedBody<B> {
 
     /// A body checked against its signed hash as it streams.
     pub(crate) fn hashed(inner: B, check: PayloadCheck) -> Self {
-        Self {
-            kind: Kind::Hashed(Box::new(Hashed {
-                inner,
-                check: Some(check),
-                held: None,
-                trailers: None,
-                error: None,
-                ended: false,
-            })),
-        }
+        Self { kind: Kind::Hashed(Box::new(HoldLast::new(Hashing { inner, check: Some(check) }))) }
     }
 
     /// A decoded `aws-chunked` body.
     pub(crate) fn chunked(inner: VerifyingBody<B>) -> Self {
-        Self { kind: Kind::Chunked(Box::new(inner)) }
-    }
-}
-
-impl<B> Hashed<B>
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<BoxError>,
-{
-    /// Runs the check at the end of the inner body.
-    fn end(&mut self) {
-        self.ended = true;
-        if let Some(check) = self.check.take()
-            && let Err(e) = check.finish()
-        {
-            self.held = None;
-            self.trailers = None;
-            self.error = Some(Box::new(e));
-        }
-    }
-
-    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        loop {
-            if let Some(e) = self.error.take() {
-                return Poll::Ready(Some(Err(e)));
-            }
-            if self.ended {
-                if let Some(data) = self.held.take() {
-                    return Poll::Ready(Some(Ok(Frame::data(data))));
-                }
-                return Poll::Ready(self.trailers.take().map(|t| Ok(Frame::trailers(t))));
-            }
-            match ready!(Pin::new(&mut self.inner).poll_frame(cx)) {
-                Some(Ok(frame)) => match frame.into_data() {
-                    Ok(data) => {
-                        if let Some(check) = &mut self.check {
-                            check.update(&data);
-                        }
-                        if data.is_empty() {
-                            continue;
-                        }
-                        if let Some(previous) = self.held.replace(data) {
-                            return Poll::Ready(Some(Ok(Frame::data(previous))));
-                        }
-                    }
-                    Err(frame) => {
-                        if let Ok(trailers) = frame.into_trailers() {
-                            self.trailers = Some(trailers);
-                            self.end();
-                        }
-                    }
-                },
-                Some(Err(e)) => {
-                    self.ended = true;
-                    self.check = None;
-                    self.held = None;
-                    return Poll::Ready(Some(Err(e.into())));
-                }
-                None => self.end(),
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.ended && self.error.is_none() && self.held.is_none() && self.trailers.is_none()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        if self.is_end_stream() {
-            return SizeHint::with_exact(0);
-        }
-        let held = self.held.as_ref().map_or(0, |b| b.len() as u64);
-        let inner = if self.ended { SizeHint::with_exact(0) } else { self.inner.size_hint() };
-        let mut hint = SizeHint::new();
-        hint.set_lower(inner.lower().saturating_add(held));
-        if let Some(upper) = inner.upper() {
-            hint.set_upper(upper.saturating_add(held));
-        }
-        hint
+        Self { kind: Kind::Chunked(Box::new(HoldLast::new(inner))) }
     }
 }
 
@@ -178,11 +230,8 @@ where
         match &mut self.get_mut().kind {
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Kind::Plain(inner) => Pin::new(inner).poll_frame(cx).map_err(Into::into),
-            Kind::Hashed(hashed) => hashed.poll_frame(cx),
-            Kind::Chunked(inner) => Pin::new(&mut **inner).poll_frame(cx).map_err(|e| match e {
-                crate::chunked::VerifyBodyError::Inner(e) => e.into(),
-                crate::chunked::VerifyBodyError::Verify(e) => Box::new(e) as BoxError,
-            }),
+            Kind::Hashed(body) => body.poll_frame(cx),
+            Kind::Chunked(body) => body.poll_frame(cx),
         }
     }
 
@@ -190,8 +239,8 @@ where
         match &self.kind {
             Kind::Full(bytes) => bytes.is_none(),
             Kind::Plain(inner) => inner.is_end_stream(),
-            Kind::Hashed(hashed) => hashed.is_end_stream(),
-            Kind::Chunked(inner) => inner.is_end_stream(),
+            Kind::Hashed(body) => body.is_end_stream(),
+            Kind::Chunked(body) => body.is_end_stream(),
         }
     }
 
@@ -199,8 +248,8 @@ where
         match &self.kind {
             Kind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Kind::Plain(inner) => inner.size_hint(),
-            Kind::Hashed(hashed) => hashed.size_hint(),
-            Kind::Chunked(inner) => inner.size_hint(),
+            Kind::Hashed(body) => body.size_hint(),
+            Kind::Chunked(body) => body.size_hint(),
         }
     }
 }

@@ -15,7 +15,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::body::{BoxError, VerifiedBody};
-use super::reject::rejection;
+use super::reject::{json_protocol, rejection};
 use crate::chunked::VerifyingBody;
 use crate::verify::{CredentialProvider, ErrorCode, PayloadState, Verified, Verifier, VerifierConfig, VerifyError};
 
@@ -185,11 +185,12 @@ where
         let mut inner = core::mem::replace(&mut self.inner, clone);
         let shared = Arc::clone(&self.shared);
         let limit = self.max_buffered_body;
+        let json = json_protocol(request.headers());
         ResponseFuture {
             inner: Box::pin(async move {
                 match authenticate(&shared, limit, request).await {
                     Ok(request) => inner.call(request).await.map(|r| r.map(Either::Left)),
-                    Err(e) => Ok(rejection(&e, shared.verifier.now()).map(Either::Right)),
+                    Err(e) => Ok(rejection(&e, shared.verifier.now(), json).map(Either::Right)),
                 }
             }),
         }
@@ -311,9 +312,11 @@ where
 
 /// After `aws-chunked` decoding, the headers describe the decoded body: `Content-Length` is
 /// the decoded length, `aws-chunked` leaves `Content-Encoding`, and the framing headers
-/// (`x-amz-decoded-content-length`, `x-amz-trailer`) go.
+/// (`x-amz-decoded-content-length`, `x-amz-trailer`) and `Transfer-Encoding` (the transport's
+/// framing, already undone) go.
 fn set_decoded_headers(headers: &mut http::HeaderMap, decoded_length: u64) {
     headers.insert(CONTENT_LENGTH, HeaderValue::from(decoded_length));
+    headers.remove(http::header::TRANSFER_ENCODING);
     let remaining: Vec<String> = headers
         .get_all(CONTENT_ENCODING)
         .iter()

@@ -5,7 +5,8 @@
 //! 1. checks the signature with its [`Verifier`](crate::Verifier), looking the access key up in
 //!    the [`CredentialProvider`](crate::verify::CredentialProvider);
 //! 2. on failure, answers itself, as AWS does: the error's status, its XML body (with a
-//!    `RequestId`), a `Date` header (SDKs correct their clock skew from it), `x-amz-request-id`
+//!    `RequestId`; JSON with `__type` for a request in a JSON protocol,
+//!    `application/x-amz-json-*`), a `Date` header (SDKs correct their clock skew from it), `x-amz-request-id`
 //!    and `x-amzn-ErrorType`. The inner service is not called;
 //! 3. on success, calls the inner service with the [`Verified`](crate::Verified) identity in
 //!    the request's extensions and a [`VerifiedBody`] that yields only verified bytes: read

@@ -26,17 +26,29 @@ pub(crate) fn request_id() -> String {
     format!("{:016X}", x ^ (x >> 31))
 }
 
-/// The response to a request that failed verification: the error's status, its XML body with
-/// a `RequestId`, `Content-Type: application/xml`, a `Date` header (SDKs correct their clock
-/// skew from it), `x-amz-request-id`, and `x-amzn-ErrorType` (where JSON-protocol SDKs look
-/// for the code).
-pub(crate) fn rejection(err: &VerifyError, now: SystemTime) -> Response<Full<Bytes>> {
+/// The `Content-Type` of a request in one of AWS's JSON protocols
+/// (`application/x-amz-json-1.0`, `-1.1`), whose errors are answered in JSON.
+pub(crate) fn json_protocol(headers: &http::HeaderMap) -> Option<HeaderValue> {
+    let value = headers.get(CONTENT_TYPE)?;
+    const PREFIX: &[u8] = b"application/x-amz-json";
+    let is_json = value.as_bytes().get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX));
+    is_json.then(|| value.clone())
+}
+
+/// The response to a request that failed verification: the error's status, its body (XML with
+/// a `RequestId`, or, for a JSON-protocol request, whose content type `json` is, JSON with
+/// `__type`), a `Date` header (SDKs correct their clock skew from it), `x-amz-request-id`, and
+/// `x-amzn-ErrorType` (where REST-JSON SDKs look for the code).
+pub(crate) fn rejection(err: &VerifyError, now: SystemTime, json: Option<HeaderValue>) -> Response<Full<Bytes>> {
     let id = request_id();
-    let body = err.to_xml_with_request_id(&id);
+    let (body, content_type) = match json {
+        Some(content_type) => (err.to_json(), content_type),
+        None => (err.to_xml_with_request_id(&id), HeaderValue::from_static("application/xml")),
+    };
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = err.status();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    headers.insert(CONTENT_TYPE, content_type);
     if let Ok(date) = AmzDate::from_system_time(now)
         && let Ok(value) = HeaderValue::try_from(date.to_http_date())
     {

@@ -225,6 +225,32 @@ impl VerifyError {
         self.xml(Some(request_id))
     }
 
+    /// The error as the JSON body AWS's JSON-protocol services (`application/x-amz-json-1.0`
+    /// and `-1.1`, such as Secrets Manager and KMS) answer, where SDKs read the code from
+    /// `__type`.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{ErrorCode, VerifyError};
+    /// let json = VerifyError::new(ErrorCode::AccessDenied, "say \"no\"").to_json();
+    /// assert_eq!(json, r#"{"__type":"AccessDenied","message":"say \"no\""}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(64 + self.message.len());
+        out.push_str("{\"__type\":\"");
+        out.push_str(self.code());
+        out.push_str("\",\"message\":\"");
+        for c in self.message.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push_str("\"}");
+        out
+    }
+
     fn xml(&self, request_id: Option<&str>) -> String {
         let mut out = String::with_capacity(160);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>");

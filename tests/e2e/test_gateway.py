@@ -346,11 +346,6 @@ def test_wrong_secret_json_protocol(secretsmanager_gateway):
     assert metadata["HTTPHeaders"]["x-amzn-errortype"] == "SignatureDoesNotMatch"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="botocore's awsJson parser reads the code only from a JSON body's __type, not from "
-    "x-amzn-ErrorType (that is the REST-JSON parser); the layer answers XML to every client",
-)
 def test_wrong_secret_json_protocol_error_code(secretsmanager_gateway):
     with pytest.raises(botocore.exceptions.ClientError) as error:
         wrong_secret_secretsmanager(secretsmanager_gateway).get_secret_value(SecretId="prod/db")
