@@ -291,6 +291,11 @@ fn a_small_declared_hash_is_checked_before_the_inner_service_is_called() {
     assert_eq!(seen[0].bytes, data);
     assert!(matches!(seen[0].verified.as_ref().unwrap().payload, PayloadState::Checked));
 
+    // A body of known length without `Content-Length` (an empty GET) is checked up front too.
+    let (response, _) = h.call(full(signed("GET", "https://bucket.s3.amazonaws.com/key", b"", &s)));
+    assert_eq!(response.status(), 200);
+    assert!(matches!(h.seen()[0].verified.as_ref().unwrap().payload, PayloadState::Checked));
+
     let mut tampered = data.clone();
     tampered[999] ^= 1;
     *request.body_mut() = tampered;

@@ -210,7 +210,12 @@ where
     B::Error: Into<BoxError>,
 {
     let (mut parts, body) = request.into_parts();
-    let declared_len = content_length(&parts.headers)?;
+    // The body's length: `Content-Length`, or what the transport knows (hyper knows that a
+    // request with neither `Content-Length` nor `Transfer-Encoding` has an empty body).
+    let declared_len = match content_length(&parts.headers)? {
+        Some(n) => Some(n),
+        None => body.size_hint().exact(),
+    };
     // `Ok`: the body, read and hashed; `Err`: the body, still to read.
     let (mut verified, body): (Verified, Result<Bytes, B>) = {
         let pending = shared.verifier.begin(&parts)?;
