@@ -118,7 +118,7 @@ struct Outcome {
     right: usize,
     /// `(index, expected, status)` of every request answered otherwise.
     wrong: Vec<(usize, Expect, u16)>,
-    /// Requests of each expectation, answered in order (for latency checks).
+    /// The longest time a request the gateway must accept took to answer.
     slowest_accepted: Duration,
 }
 

@@ -35,7 +35,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use serde_json::Value;
 use sigv4_kit::Verified;
-use sigv4_kit::tower::verify_error;
+use sigv4_kit::tower::{error_response, verify_error};
 use sigv4_kit::verify::{
     AuthMethod, Credential, CredentialProvider, LookupRequest, ProviderError, VerifyError, strip_signature,
 };
@@ -103,7 +103,7 @@ where
     let (parts, body) = request.into_parts();
     let body_bytes = match count_body(body).await {
         Ok(n) => n,
-        Err(e) => return body_error(&*e),
+        Err(e) => return body_error(&*e, &parts.headers),
     };
     let verified = parts.extensions.get::<Verified>();
     let text = identity_json(verified, body_bytes);
@@ -170,15 +170,15 @@ where
 
 /// The answer to a request whose body could not be read: the verification error if that was
 /// the cause (found anywhere in the error's source chain), else `400 IncompleteBody`.
-fn body_error(err: &(dyn StdError + 'static)) -> Response<Full<Bytes>> {
+fn body_error(err: &(dyn StdError + 'static), request_headers: &HeaderMap) -> Response<Full<Bytes>> {
     match find_verify_error(err) {
-        Some(e) => xml_error(e.status(), e.code(), &e.to_xml()),
+        Some(e) => error_response(e, request_headers),
         None => {
             let e = VerifyError::new(
                 sigv4_kit::verify::ErrorCode::IncompleteBody,
                 format!("reading the request body failed: {err}"),
             );
-            xml_error(e.status(), e.code(), &e.to_xml())
+            error_response(&e, request_headers)
         }
     }
 }
@@ -196,8 +196,8 @@ fn find_verify_error<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a Verify
 }
 
 /// An AWS-style XML error answer.
-fn xml_error<B: From<Bytes>>(status: StatusCode, code: &'static str, xml: &str) -> Response<B> {
-    let mut response = Response::new(B::from(Bytes::from(xml.to_owned())));
+fn xml_error(status: StatusCode, code: &'static str, xml: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(xml.to_owned())));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
     response.headers_mut().insert("x-amzn-errortype", HeaderValue::from_static(code));
@@ -333,6 +333,11 @@ impl Proxy {
         }
         parts.version = http::Version::HTTP_11;
         parts.extensions = http::Extensions::new();
+        // A body that fails verification on the way is answered in the request's protocol.
+        let mut answer_as = HeaderMap::new();
+        if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
+            answer_as.insert(CONTENT_TYPE, content_type.clone());
+        }
         let request = Request::from_parts(parts, body.map_err(Into::into).boxed_unsync());
         match self.client.request(request).await {
             Ok(response) => {
@@ -341,8 +346,7 @@ impl Proxy {
                 Response::from_parts(parts, body.map_err(BoxError::from).boxed_unsync())
             }
             Err(e) => match find_verify_error(&e) {
-                Some(v) => xml_error::<Full<Bytes>>(v.status(), v.code(), &v.to_xml())
-                    .map(|b| b.map_err(|never| match never {}).boxed_unsync()),
+                Some(v) => error_response(v, &answer_as).map(|b| b.map_err(|never| match never {}).boxed_unsync()),
                 None => gateway_error(StatusCode::BAD_GATEWAY, "BadGateway", &format!("the upstream failed: {e}")),
             },
         }
@@ -399,7 +403,7 @@ fn gateway_error(status: StatusCode, code: &'static str, message: &str) -> Respo
         }
     }
     xml.push_str("</Message></Error>");
-    xml_error::<Full<Bytes>>(status, code, &xml).map(|b| b.map_err(|never| match never {}).boxed_unsync())
+    xml_error(status, code, &xml).map(|b| b.map_err(|never| match never {}).boxed_unsync())
 }
 
 /// A credential provider that gives up on a lookup after a timeout: a lookup slower than that

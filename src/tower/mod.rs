@@ -63,3 +63,4 @@ mod reject;
 
 pub use body::{BoxError, VerifiedBody, verify_error};
 pub use layer::{AuthBody, DEFAULT_MAX_BUFFERED_BODY, ResponseFuture, SigV4Auth, SigV4Layer};
+pub use reject::error_response;

@@ -26,6 +26,23 @@ pub(crate) fn request_id() -> String {
     format!("{:016X}", x ^ (x >> 31))
 }
 
+/// The answer to a request whose verification failed, as [`SigV4Auth`](super::SigV4Auth)
+/// gives it: the error's status; its XML body with a `RequestId` (JSON with `__type` when
+/// `request_headers` name an `application/x-amz-json-*` content type); `Date` (now),
+/// `x-amz-request-id` and `x-amzn-ErrorType`. For an inner service whose
+/// [`VerifiedBody`](super::VerifiedBody) failed while it read it.
+///
+/// ```
+/// use sigv4_kit::verify::{ErrorCode, VerifyError};
+/// let err = VerifyError::new(ErrorCode::XAmzContentSHA256Mismatch, "the body does not match");
+/// let response = sigv4_kit::tower::error_response(&err, &http::HeaderMap::new());
+/// assert_eq!(response.status(), 400);
+/// assert_eq!(response.headers()["x-amzn-errortype"], "XAmzContentSHA256Mismatch");
+/// ```
+pub fn error_response(err: &VerifyError, request_headers: &http::HeaderMap) -> Response<Full<Bytes>> {
+    rejection(err, SystemTime::now(), json_protocol(request_headers))
+}
+
 /// The `Content-Type` of a request in one of AWS's JSON protocols
 /// (`application/x-amz-json-1.0`, `-1.1`), whose errors are answered in JSON.
 pub(crate) fn json_protocol(headers: &http::HeaderMap) -> Option<HeaderValue> {

@@ -190,22 +190,24 @@ fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
     percent_decode_str(wire).decode_utf8().map_err(|_| malformed_query("a signing query parameter is not UTF-8"))
 }
 
+/// The query parameters of a presigned URL.
+pub(crate) const PRESIGN_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+];
+
 /// Parses the `X-Amz-*` parameters of a presigned URL.
 fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
-    const NAMES: [&str; 7] = [
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Signature",
-        "X-Amz-Security-Token",
-    ];
     let mut found: [Option<Cow<'_, str>>; 7] = Default::default();
     for p in params(query) {
         // AWS matches these names exactly; a differently cased one is an ordinary parameter
         // (and, if it is one of the three that mark a presigned URL, `claim` fails closed).
-        let Some(i) = NAMES.iter().position(|n| decodes_to(p.key, n)) else { continue };
+        let Some(i) = PRESIGN_PARAMS.iter().position(|n| decodes_to(p.key, n)) else { continue };
         let slot = found.get_mut(i).ok_or(malformed_query("internal"))?;
         if slot.replace(decode(p.value)?).is_some() {
             return Err(malformed_query("a signing query parameter is repeated"));

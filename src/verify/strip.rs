@@ -24,19 +24,10 @@
 use http::request::Parts;
 use http::uri::PathAndQuery;
 
+use super::auth::PRESIGN_PARAMS;
+
 /// Headers that carry the signature or only exist for it.
 const HEADERS: [&str; 4] = ["authorization", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256"];
-
-/// Query parameters of a presigned URL.
-const PARAMS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-    "X-Amz-Security-Token",
-];
 
 /// Removes the SigV4 authentication from `parts`: the `Authorization`, `X-Amz-Security-Token`,
 /// `X-Amz-Date` and `X-Amz-Content-SHA256` headers, and the presigned-URL query parameters
@@ -56,7 +47,7 @@ pub fn strip_signature(parts: &mut Parts) -> Result<(), http::Error> {
     };
     let is_auth = |pair: &str| {
         let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-        PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+        PRESIGN_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
     };
     if !query.split('&').any(is_auth) {
         return Ok(());
