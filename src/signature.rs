@@ -1,4 +1,5 @@
-//! A SigV4 signature: 32 bytes, printed as 64 lowercase hex digits.
+//! A request signature: the 32-byte HMAC of SigV4, or the DER-encoded ECDSA signature of SigV4a,
+//! printed as lowercase hex.
 //!
 //! ```
 //! use sigv4_kit::Signature;
@@ -6,15 +7,28 @@
 //! let hex = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 //! let sig: Signature = hex.parse()?;
 //! assert_eq!(sig.to_string(), hex);
+//! assert_eq!(sig.as_bytes().len(), 32);
 //! # Ok::<(), sigv4_kit::SignatureParseError>(())
 //! ```
 
 use core::fmt;
+use core::hash::{Hash, Hasher};
 use core::str::FromStr;
 
-/// An HMAC-SHA256 SigV4 signature.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Signature([u8; 32]);
+/// The longest signature: a DER-encoded ECDSA P-256 signature (two 33-byte integers, their
+/// headers and the sequence header).
+pub const MAX_SIGNATURE_LEN: usize = 72;
+
+/// The shortest DER-encoded ECDSA signature accepted: a sequence of two one-byte integers.
+const MIN_DER_LEN: usize = 8;
+
+/// A SigV4 (HMAC-SHA256, 32 bytes) or SigV4a (DER-encoded ECDSA P-256, at most 72 bytes)
+/// signature. It is `Copy` and never allocates.
+#[derive(Clone, Copy)]
+pub struct Signature {
+    len: u8,
+    bytes: [u8; MAX_SIGNATURE_LEN],
+}
 
 /// Why a string is not a signature.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,29 +36,118 @@ pub struct Signature([u8; 32]);
 pub struct SignatureParseError;
 
 impl Signature {
-    /// Wraps raw signature bytes.
+    /// Wraps the 32 bytes of a SigV4 HMAC signature.
     ///
     /// ```
     /// assert_eq!(sigv4_kit::Signature::from_bytes([0; 32]).as_bytes(), &[0; 32]);
     /// ```
-    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
+    // A `const fn` cannot use iterators; `i < 32` is within both arrays.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn from_bytes(hmac: [u8; 32]) -> Self {
+        let mut bytes = [0u8; MAX_SIGNATURE_LEN];
+        let mut i = 0;
+        while i < 32 {
+            bytes[i] = hmac[i];
+            i += 1;
+        }
+        Self { len: 32, bytes }
     }
 
-    /// The raw bytes.
-    pub const fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+    /// Wraps the bytes of a DER-encoded ECDSA signature (SigV4a): 8 to 72 bytes. The encoding
+    /// itself is checked only when the signature is verified.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureParseError`] for a length outside 8..=72.
+    ///
+    /// ```
+    /// assert!(sigv4_kit::Signature::from_der(&[0x30; 70]).is_ok());
+    /// assert!(sigv4_kit::Signature::from_der(&[0x30; 73]).is_err());
+    /// ```
+    pub fn from_der(der: &[u8]) -> Result<Self, SignatureParseError> {
+        if !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&der.len()) {
+            return Err(SignatureParseError);
+        }
+        let mut bytes = [0u8; MAX_SIGNATURE_LEN];
+        for (slot, b) in bytes.iter_mut().zip(der) {
+            *slot = *b;
+        }
+        Ok(Self { len: der.len() as u8, bytes })
     }
 
-    /// The 64 lowercase hex digits, without allocating.
+    /// Parses the lowercase hex of a DER-encoded ECDSA signature (SigV4a): an even number of
+    /// digits, 16 to 144.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureParseError`] for anything else.
+    ///
+    /// ```
+    /// let sig = sigv4_kit::Signature::parse_der_hex("3006020101020101")?;
+    /// assert_eq!(sig.as_bytes(), &[0x30, 6, 2, 1, 1, 2, 1, 1]);
+    /// # Ok::<(), sigv4_kit::SignatureParseError>(())
+    /// ```
+    pub fn parse_der_hex(s: &str) -> Result<Self, SignatureParseError> {
+        let len = s.len() / 2;
+        if !s.len().is_multiple_of(2) || !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&len) || has_uppercase(s) {
+            return Err(SignatureParseError);
+        }
+        let mut bytes = [0u8; MAX_SIGNATURE_LEN];
+        let out = bytes.get_mut(..len).ok_or(SignatureParseError)?;
+        hex::decode_to_slice(s, out).map_err(|_| SignatureParseError)?;
+        Ok(Self { len: len as u8, bytes })
+    }
+
+    /// The raw bytes: 32 for SigV4, the DER encoding for SigV4a.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    /// The 64 lowercase hex digits of a 32-byte (SigV4) signature, without allocating.
     pub(crate) fn to_hex(self) -> [u8; 64] {
-        crate::canonical::hex64(&self.0)
+        let mut first = [0u8; 32];
+        for (slot, b) in first.iter_mut().zip(self.bytes) {
+            *slot = b;
+        }
+        crate::canonical::hex64(&first)
+    }
+
+    /// Writes the lowercase hex digits of any signature into `sink`.
+    pub(crate) fn write_hex(&self, sink: &mut impl crate::canonical::Sink) {
+        for chunk in self.as_bytes().chunks(32) {
+            let mut block = [0u8; 32];
+            for (slot, b) in block.iter_mut().zip(chunk) {
+                *slot = *b;
+            }
+            let hex = crate::canonical::hex64(&block);
+            sink.put(hex.get(..chunk.len() * 2).unwrap_or_default());
+        }
+    }
+}
+
+fn has_uppercase(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Signature {}
+
+impl Hash for Signature {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(core::str::from_utf8(&self.to_hex()).map_err(|_| fmt::Error)?)
+        let mut sink = crate::canonical::FmtSink::new(f);
+        self.write_hex(&mut sink);
+        sink.finish()
     }
 }
 
@@ -57,13 +160,38 @@ impl fmt::Debug for Signature {
 impl FromStr for Signature {
     type Err = SignatureParseError;
 
-    /// Parses 64 **lowercase** hex digits, the only form SigV4 produces.
+    /// Parses 64 **lowercase** hex digits, the only form SigV4 produces. SigV4a signatures are
+    /// parsed with [`Signature::parse_der_hex`].
     fn from_str(s: &str) -> Result<Self, SignatureParseError> {
-        if s.len() != 64 || s.bytes().any(|b| b.is_ascii_uppercase()) {
+        if s.len() != 64 || has_uppercase(s) {
             return Err(SignatureParseError);
         }
         let mut out = [0u8; 32];
         hex::decode_to_slice(s, &mut out).map_err(|_| SignatureParseError)?;
-        Ok(Self(out))
+        Ok(Self::from_bytes(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Signature;
+
+    #[test]
+    fn der_hex_round_trips_and_rejects_bad_forms() {
+        let hex = "304502210092b5b4e1c3f5d9a0";
+        let sig = Signature::parse_der_hex(hex).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sig.to_string(), hex);
+        for bad in ["", "30", "3045022100", "3045022100G2b5b4e1", "3045022100A2B5B4E1", &"ab".repeat(73), "304"] {
+            assert!(Signature::parse_der_hex(bad).is_err(), "{bad:?}");
+        }
+        let long = "ab".repeat(72);
+        assert_eq!(Signature::parse_der_hex(&long).map(|s| s.to_string()), Ok(long));
+    }
+
+    #[test]
+    fn equality_covers_the_length() {
+        let a = Signature::from_bytes([0; 32]);
+        let b = Signature::from_der(&[0; 33]).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(a, b);
     }
 }

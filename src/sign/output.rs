@@ -13,11 +13,11 @@ use crate::inline_vec::InlineVec;
 use crate::signature::Signature;
 
 /// The most headers the signer adds: `X-Amz-Date`, `x-amz-content-sha256`,
-/// `X-Amz-Security-Token` and `Authorization`.
-pub(crate) const MAX_ADDED_HEADERS: usize = 4;
+/// `X-Amz-Security-Token`, `X-Amz-Region-Set` (SigV4a) and `Authorization`.
+pub(crate) const MAX_ADDED_HEADERS: usize = 5;
 
 /// The most query parameters a presigned URL gains.
-const MAX_ADDED_PARAMS: usize = 7;
+const MAX_ADDED_PARAMS: usize = 8;
 
 /// What [`SigningOutput::prepare`] builds: the new URI, if any, and the header values.
 pub(crate) type Prepared = (Option<http::Uri>, [Option<(HeaderName, HeaderValue)>; MAX_ADDED_HEADERS]);
@@ -283,6 +283,7 @@ fn lowercase_static(name: &'static str) -> &'static str {
         super::signer::X_AMZ_DATE => "x-amz-date",
         super::signer::X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
         super::signer::AUTHORIZATION => "authorization",
+        super::signer::X_AMZ_REGION_SET => "x-amz-region-set",
         _ => super::signer::X_AMZ_CONTENT_SHA256,
     }
 }

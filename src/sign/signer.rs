@@ -20,13 +20,14 @@ use crate::payload::PayloadHash;
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::string_to_sign::{Algorithm, StringToSign};
 use crate::time::{AmzDate, Clock, SystemClock};
 
 pub(crate) const X_AMZ_DATE: &str = "X-Amz-Date";
 pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "X-Amz-Security-Token";
 pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
 pub(crate) const AUTHORIZATION: &str = "Authorization";
+pub(crate) const X_AMZ_REGION_SET: &str = "X-Amz-Region-Set";
 
 /// Query parameters that only a signer writes; a request carrying one is already signed.
 const SIGNING_PARAMS: &[&str] = &[
@@ -37,6 +38,7 @@ const SIGNING_PARAMS: &[&str] = &[
     "X-Amz-Expires",
     "X-Amz-SignedHeaders",
     "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
 ];
 
 /// AWS `UriEncode` for values the signer writes into a query: everything but unreserved.
@@ -101,11 +103,20 @@ pub struct Explanation {
 /// ```
 pub struct SigV4Signer {
     credentials: Credentials,
+    /// The region, or for SigV4a the region set.
     region: String,
     service: String,
     settings: SigningSettings,
     clock: Arc<dyn Clock>,
     keys: KeyCache,
+    flavor: Flavor,
+}
+
+/// SigV4, or SigV4a with its private key, derived on first use.
+enum Flavor {
+    V4,
+    #[cfg(feature = "sigv4a")]
+    V4a(std::sync::OnceLock<crate::sigv4a::EcdsaKey>),
 }
 
 impl fmt::Debug for SigV4Signer {
@@ -115,6 +126,7 @@ impl fmt::Debug for SigV4Signer {
             .field("region", &self.region)
             .field("service", &self.service)
             .field("settings", &self.settings)
+            .field("algorithm", &self.algorithm())
             .finish_non_exhaustive()
     }
 }
@@ -129,6 +141,87 @@ impl SigV4Signer {
             settings: SigningSettings::default(),
             clock: Arc::new(SystemClock),
             keys: KeyCache::new(4),
+            flavor: Flavor::V4,
+        }
+    }
+
+    /// A SigV4a (`AWS4-ECDSA-P256-SHA256`) signer for `region_set` and `service`, with default
+    /// settings and the system clock. It signs the region set as `X-Amz-Region-Set`, leaves the
+    /// region out of the credential scope, and signs with the ECDSA P-256 key derived from the
+    /// credentials (once, on first use). Everything else is as for [`SigV4Signer::new`].
+    ///
+    /// ```
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock, RegionSet, SigV4Signer, Signer, SigningSettings};
+    ///
+    /// let t: AmzDate = "20150830T123600Z".parse()?;
+    /// let signer = SigV4Signer::sigv4a(Credentials::new("AKIDEXAMPLE", "secret"), RegionSet::new("*")?, "s3")
+    ///     .with_settings(SigningSettings::s3_presigned(900))
+    ///     .with_clock(FixedClock::new(t));
+    /// let mut request = http::Request::get("https://bucket.s3.amazonaws.com/key").body(Vec::new())?;
+    /// signer.sign(&mut request)?;
+    /// let query = request.uri().query().unwrap_or_default();
+    /// assert!(query.contains("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256"));
+    /// assert!(query.contains("X-Amz-Region-Set=%2A"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "sigv4a")]
+    pub fn sigv4a(credentials: Credentials, region_set: crate::RegionSet, service: impl Into<String>) -> Self {
+        Self {
+            region: region_set.as_str().to_owned(),
+            flavor: Flavor::V4a(std::sync::OnceLock::new()),
+            ..Self::new(credentials, String::new(), service)
+        }
+    }
+
+    /// The algorithm this signer signs with.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.flavor {
+            Flavor::V4 => Algorithm::HmacSha256,
+            #[cfg(feature = "sigv4a")]
+            Flavor::V4a(_) => Algorithm::EcdsaP256Sha256,
+        }
+    }
+
+    /// The credential scope at `time`. For SigV4a its region is the region set, which is
+    /// never written into the scope.
+    fn scope(&self, time: AmzDate) -> Result<CredentialScope<'_>, SignError> {
+        match self.flavor {
+            Flavor::V4 => CredentialScope::new(time, &self.region, &self.service),
+            #[cfg(feature = "sigv4a")]
+            Flavor::V4a(_) => {
+                crate::scope::validate_scope_part("service", &self.service)?;
+                Ok(CredentialScope::unchecked(time, &self.region, &self.service))
+            }
+        }
+    }
+
+    /// The region set, for SigV4a.
+    fn region_set(&self) -> Option<&str> {
+        match self.flavor {
+            Flavor::V4 => None,
+            #[cfg(feature = "sigv4a")]
+            Flavor::V4a(_) => Some(&self.region),
+        }
+    }
+
+    /// Signs `sts`: HMAC with the cached SigV4 key, or ECDSA with the SigV4a key.
+    fn signature(&self, sts: &StringToSign<'_>, scope: &CredentialScope<'_>) -> Result<Signature, SignError> {
+        match &self.flavor {
+            Flavor::V4 => Ok(sts.sign_with(self.keys.prepared(&self.credentials, scope).mac())),
+            #[cfg(feature = "sigv4a")]
+            Flavor::V4a(cell) => {
+                let key = match cell.get() {
+                    Some(key) => key,
+                    None => {
+                        let derived = crate::sigv4a::EcdsaKey::derive(
+                            self.credentials.access_key_id(),
+                            self.credentials.secret_access_key(),
+                        )?;
+                        cell.get_or_init(|| derived)
+                    }
+                };
+                key.sign_digest(&sts.digest())
+            }
         }
     }
 
@@ -328,7 +421,8 @@ impl SigV4Signer {
             SignatureLocation::Headers => None,
         };
         request.validate()?;
-        let scope = CredentialScope::new(time, &self.region, &self.service)?;
+        let scope = self.scope(time)?;
+        let algorithm = self.algorithm();
         let creds = &self.credentials;
         validate_credentials(creds)?;
         check_not_signed(request)?;
@@ -338,7 +432,7 @@ impl SigV4Signer {
         let date = time.as_str();
         check_existing(request, "x-amz-date", Some(date), "differs from the signing time")?;
         let added = match expires_in {
-            None => HeaderAdditions::plan(request, s, date, payload_line, token)?,
+            None => HeaderAdditions::plan(request, s, date, payload_line, token, self.region_set())?,
             Some(_) => HeaderAdditions::default(),
         };
 
@@ -351,18 +445,18 @@ impl SigV4Signer {
         if let Some(expires) = expires_in {
             let signed_headers = out.write(|t| canonical.write_signed_headers(t));
             out.set_signed_headers(signed_headers);
-            let p = PresignParams::write(&mut out, akid, &scope, expires, &canonical, token);
+            let p = PresignParams::write(&mut out, algorithm, akid, &scope, expires, &canonical, token);
             let sign_token = s.session_token == SessionTokenMode::Signed;
             canonical.add_query_params(&p.canonical(&out, date, sign_token), request.limits().max_query_params)?;
-            let sts = StringToSign::new(time, scope, canonical.hash());
+            let sts = StringToSign::new(time, scope, canonical.hash()).with_algorithm(algorithm);
             inspect(&canonical, &sts);
-            let signature = sts.sign_with(self.keys.prepared(creds, &scope).mac());
+            let signature = self.signature(&sts, &scope)?;
             p.add_to(&mut out, date, signature);
             return Ok(out);
         }
-        let sts = StringToSign::new(time, scope, canonical.hash());
+        let sts = StringToSign::new(time, scope, canonical.hash()).with_algorithm(algorithm);
         inspect(&canonical, &sts);
-        let signature = sts.sign_with(self.keys.prepared(creds, &scope).mac());
+        let signature = self.signature(&sts, &scope)?;
         out.set_signature(signature);
         for &(name, value) in added.sent.iter() {
             let span = out.push(value);
@@ -370,17 +464,17 @@ impl SigV4Signer {
         }
         // The `Authorization` value, whose `SignedHeaders` part is also the signed-headers list.
         let head = out.write(|t| {
-            t.push_str(ALGORITHM);
+            t.push_str(algorithm.as_str());
             t.push_str(" Credential=");
             t.push_str(akid);
             t.push('/');
-            push_scope(t, &scope);
+            push_scope(t, algorithm, &scope);
             t.push_str(", SignedHeaders=");
         });
         let signed_headers = out.write(|t| canonical.write_signed_headers(t));
         let tail = out.write(|t| {
             t.push_str(", Signature=");
-            t.push_str(core::str::from_utf8(&signature.to_hex()).unwrap_or_default());
+            signature.write_hex(t);
         });
         out.set_signed_headers(signed_headers);
         out.add_header(AUTHORIZATION, head.to(tail));
@@ -399,12 +493,14 @@ fn output_capacity(request: &SignableRequest<'_>, creds: &Credentials, scope: &C
     2 * names + 3 * credential + 3 * token + 256
 }
 
-/// Writes `date/region/service/aws4_request`.
-fn push_scope(t: &mut String, scope: &CredentialScope<'_>) {
+/// Writes `date/region/service/aws4_request` (SigV4) or `date/service/aws4_request` (SigV4a).
+fn push_scope(t: &mut String, algorithm: Algorithm, scope: &CredentialScope<'_>) {
     t.push_str(scope.date());
     t.push('/');
-    t.push_str(scope.region());
-    t.push('/');
+    if algorithm.scope_has_region() {
+        t.push_str(scope.region());
+        t.push('/');
+    }
     t.push_str(scope.service());
     t.push_str("/aws4_request");
 }
@@ -417,18 +513,29 @@ struct HeaderAdditions<'a> {
 }
 
 impl<'a> HeaderAdditions<'a> {
-    /// Plans `X-Amz-Date`, `x-amz-content-sha256` and `X-Amz-Security-Token`. A header already
-    /// on the request is not added again, and must agree with what the signer would add.
+    /// Plans `X-Amz-Date`, `x-amz-content-sha256`, `X-Amz-Security-Token` and, for SigV4a,
+    /// `X-Amz-Region-Set`. A header already on the request is not added again, and must agree
+    /// with what the signer would add.
     fn plan(
         request: &SignableRequest<'_>,
         s: &SigningSettings,
         date: &'a str,
         payload_line: &'a str,
         token: Option<&'a str>,
+        region_set: Option<&'a str>,
     ) -> Result<Self, SignError> {
         let mut add = Self::default();
         if request.header("x-amz-date").is_none() {
             add.push(X_AMZ_DATE, date, true);
+        }
+        match region_set {
+            Some(set) => {
+                check_existing(request, "x-amz-region-set", Some(set), "differs from the signer's region set")?;
+                if request.header("x-amz-region-set").is_none() {
+                    add.push(X_AMZ_REGION_SET, set, true);
+                }
+            }
+            None => check_existing(request, "x-amz-region-set", None, "is only sent with SigV4a")?,
         }
         if s.content_sha256_header {
             check_existing(request, X_AMZ_CONTENT_SHA256, Some(payload_line), "differs from the payload hash")?;
@@ -461,16 +568,19 @@ impl<'a> HeaderAdditions<'a> {
 
 /// Where the percent-encoded `X-Amz-*` values of a presigned URL sit in the output's text.
 struct PresignParams {
+    algorithm: Algorithm,
     credential: Span,
     expires: Span,
     signed_headers: Span,
     token: Option<Span>,
+    region_set: Option<Span>,
 }
 
 impl PresignParams {
     /// Writes the encoded values into `out`.
     fn write(
         out: &mut SigningOutput,
+        algorithm: Algorithm,
         akid: &str,
         scope: &CredentialScope<'_>,
         expires: u64,
@@ -482,8 +592,10 @@ impl PresignParams {
             t.push_str("%2F");
             t.push_str(scope.date());
             t.push_str("%2F");
-            t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE));
-            t.push_str("%2F");
+            if algorithm.scope_has_region() {
+                t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE));
+                t.push_str("%2F");
+            }
             t.extend(utf8_percent_encode(scope.service(), QUERY_VALUE));
             t.push_str("%2Faws4_request");
         });
@@ -492,13 +604,15 @@ impl PresignParams {
         });
         let signed_headers = out.write(|t| canonical.write_signed_headers(&mut QueryEncoding(t)));
         let token = token.map(|tok| out.write(|t| t.extend(utf8_percent_encode(tok, QUERY_VALUE))));
-        Self { credential, expires, signed_headers, token }
+        let region_set = (!algorithm.scope_has_region())
+            .then(|| out.write(|t| t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE))));
+        Self { algorithm, credential, expires, signed_headers, token, region_set }
     }
 
     /// The parameters that go into the canonical query.
-    fn canonical<'o>(&self, out: &'o SigningOutput, date: &'o str, sign_token: bool) -> InlineVec<QueryParam<'o>, 6> {
+    fn canonical<'o>(&self, out: &'o SigningOutput, date: &'o str, sign_token: bool) -> InlineVec<QueryParam<'o>, 7> {
         let mut v = InlineVec::new();
-        v.push(QueryParam { key: "X-Amz-Algorithm", value: ALGORITHM });
+        v.push(QueryParam { key: "X-Amz-Algorithm", value: self.algorithm.as_str() });
         v.push(QueryParam { key: "X-Amz-Credential", value: out.get(self.credential) });
         v.push(QueryParam { key: "X-Amz-Date", value: date });
         v.push(QueryParam { key: "X-Amz-Expires", value: out.get(self.expires) });
@@ -506,13 +620,16 @@ impl PresignParams {
         if let (Some(t), true) = (self.token, sign_token) {
             v.push(QueryParam { key: "X-Amz-Security-Token", value: out.get(t) });
         }
+        if let Some(set) = self.region_set {
+            v.push(QueryParam { key: X_AMZ_REGION_SET, value: out.get(set) });
+        }
         v
     }
 
     /// Adds the parameters to `out`, in the order AWS documents them.
     fn add_to(self, out: &mut SigningOutput, date: &str, signature: Signature) {
         out.set_signature(signature);
-        let algorithm = out.push(ALGORITHM);
+        let algorithm = out.push(self.algorithm.as_str());
         let date = out.push(date);
         out.add_query("X-Amz-Algorithm", algorithm);
         out.add_query("X-Amz-Credential", self.credential);
@@ -522,7 +639,10 @@ impl PresignParams {
         if let Some(t) = self.token {
             out.add_query("X-Amz-Security-Token", t);
         }
-        let signature = out.push(core::str::from_utf8(&signature.to_hex()).unwrap_or_default());
+        if let Some(set) = self.region_set {
+            out.add_query(X_AMZ_REGION_SET, set);
+        }
+        let signature = out.write(|t| signature.write_hex(t));
         out.add_query("X-Amz-Signature", signature);
     }
 }
@@ -589,6 +709,7 @@ fn signing_param_what(name: &str) -> &'static str {
         "X-Amz-Date" => "an X-Amz-Date query parameter",
         "X-Amz-Expires" => "an X-Amz-Expires query parameter",
         "X-Amz-SignedHeaders" => "an X-Amz-SignedHeaders query parameter",
+        "X-Amz-Region-Set" => "an X-Amz-Region-Set query parameter",
         _ => "an X-Amz-Security-Token query parameter",
     }
 }
@@ -613,6 +734,7 @@ fn canonical_name(name: &'static str) -> &'static str {
     match name {
         X_AMZ_DATE => "x-amz-date",
         X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
+        X_AMZ_REGION_SET => "x-amz-region-set",
         other => other,
     }
 }

@@ -11,10 +11,7 @@ use super::error::{ErrorCode, VerifyError};
 use crate::canonical::query::{decodes_to, params};
 use crate::request::SignableRequest;
 use crate::signature::Signature;
-use crate::string_to_sign::ALGORITHM;
-
-/// The SigV4a algorithm, recognized so that it is refused with `NotImplemented`.
-const ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256";
+use crate::string_to_sign::Algorithm;
 
 /// How the request carries its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +33,12 @@ impl Location {
 /// What a request claims about its signature, before anything is checked against a secret.
 #[derive(Debug)]
 pub(crate) struct Claim<'r> {
+    pub(crate) algorithm: Algorithm,
     pub(crate) location: Location,
     pub(crate) access_key_id: Cow<'r, str>,
     pub(crate) date: Cow<'r, str>,
+    /// The region, or for SigV4a the region set (filled in by the verifier from the signed
+    /// `X-Amz-Region-Set` header in header auth).
     pub(crate) region: Cow<'r, str>,
     pub(crate) service: Cow<'r, str>,
     pub(crate) signed_headers: Cow<'r, str>,
@@ -87,19 +87,30 @@ fn malformed_query(message: &'static str) -> VerifyError {
     VerifyError::new(ErrorCode::AuthorizationQueryParametersError, message)
 }
 
-/// Checks the algorithm name.
-fn check_algorithm(algorithm: &str, malformed: fn(&'static str) -> VerifyError) -> Result<(), VerifyError> {
-    match algorithm {
-        ALGORITHM => Ok(()),
-        ALGORITHM_V4A => Err(VerifyError::new(
+/// Checks the algorithm name. SigV4a is refused with `NotImplemented` when the `sigv4a`
+/// feature is off.
+fn check_algorithm(algorithm: &str, malformed: fn(&'static str) -> VerifyError) -> Result<Algorithm, VerifyError> {
+    match Algorithm::parse(algorithm) {
+        Some(Algorithm::EcdsaP256Sha256) if !cfg!(feature = "sigv4a") => Err(VerifyError::new(
             ErrorCode::NotImplemented,
-            "the AWS4-ECDSA-P256-SHA256 (SigV4a) algorithm is not implemented",
+            "the AWS4-ECDSA-P256-SHA256 (SigV4a) algorithm is not enabled (the sigv4a feature)",
         )),
-        _ => Err(malformed("the algorithm is not AWS4-HMAC-SHA256")),
+        Some(a) => Ok(a),
+        None => Err(malformed("the algorithm is not AWS4-HMAC-SHA256 or AWS4-ECDSA-P256-SHA256")),
     }
 }
 
-/// The credential `AKID/date/region/service/aws4_request`, split.
+/// Parses the signature of `algorithm`: 64 hex digits, or the hex of a DER-encoded ECDSA
+/// signature.
+fn parse_signature(algorithm: Algorithm, text: &str) -> Option<Signature> {
+    match algorithm {
+        Algorithm::EcdsaP256Sha256 => Signature::parse_der_hex(text).ok(),
+        _ => text.parse().ok(),
+    }
+}
+
+/// The credential `AKID/date/region/service/aws4_request` (SigV4) or
+/// `AKID/date/service/aws4_request` (SigV4a), split. SigV4a has no region here.
 struct CredentialParts<'a> {
     access_key_id: &'a str,
     date: &'a str,
@@ -107,12 +118,19 @@ struct CredentialParts<'a> {
     service: &'a str,
 }
 
-fn split_credential(credential: &str) -> Result<CredentialParts<'_>, &'static str> {
+fn split_credential(algorithm: Algorithm, credential: &str) -> Result<CredentialParts<'_>, &'static str> {
     let mut it = credential.split('/');
-    let (Some(access_key_id), Some(date), Some(region), Some(service), Some(terminal), None) =
+    let parts = if algorithm.scope_has_region() {
         (it.next(), it.next(), it.next(), it.next(), it.next(), it.next())
-    else {
-        return Err("the credential must have the form <access key id>/<date>/<region>/<service>/aws4_request");
+    } else {
+        (it.next(), it.next(), Some(""), it.next(), it.next(), it.next())
+    };
+    let (Some(access_key_id), Some(date), Some(region), Some(service), Some(terminal), None) = parts else {
+        return Err(if algorithm.scope_has_region() {
+            "the credential must have the form <access key id>/<date>/<region>/<service>/aws4_request"
+        } else {
+            "the SigV4a credential must have the form <access key id>/<date>/<service>/aws4_request"
+        });
     };
     if access_key_id.is_empty() || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err("the credential's access key id is empty or not alphanumeric");
@@ -120,7 +138,7 @@ fn split_credential(credential: &str) -> Result<CredentialParts<'_>, &'static st
     if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
         return Err("the credential's date is not YYYYMMDD");
     }
-    if region.is_empty() || service.is_empty() {
+    if (algorithm.scope_has_region() && region.is_empty()) || service.is_empty() {
         return Err("the credential's region or service is empty");
     }
     if terminal != "aws4_request" {
@@ -150,7 +168,7 @@ fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
     let value = value.trim_matches([' ', '\t']);
     let (algorithm, rest) =
         value.split_once(' ').ok_or(malformed_header("the Authorization header has no credential"))?;
-    check_algorithm(algorithm, malformed_header)?;
+    let algorithm = check_algorithm(algorithm, malformed_header)?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for component in rest.split(',') {
         let component = component.trim_matches([' ', '\t']);
@@ -169,10 +187,12 @@ fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
     let credential = credential.ok_or(malformed_header("the Authorization header has no Credential"))?;
     let signed = signed.ok_or(malformed_header("the Authorization header has no SignedHeaders"))?;
     let signature = signature.ok_or(malformed_header("the Authorization header has no Signature"))?;
-    let parts = split_credential(credential).map_err(malformed_header)?;
+    let parts = split_credential(algorithm, credential).map_err(malformed_header)?;
     check_signed_headers(signed).map_err(malformed_header)?;
-    let signature = signature.parse().map_err(|_| malformed_header("the signature is not 64 lowercase hex digits"))?;
+    let signature = parse_signature(algorithm, signature)
+        .ok_or(malformed_header("the signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
     Ok(Claim {
+        algorithm,
         location: Location::Header,
         access_key_id: Cow::Borrowed(parts.access_key_id),
         date: Cow::Borrowed(parts.date),
@@ -191,7 +211,7 @@ fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
 }
 
 /// The query parameters of a presigned URL.
-pub(crate) const PRESIGN_PARAMS: [&str; 7] = [
+pub(crate) const PRESIGN_PARAMS: [&str; 8] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -199,11 +219,12 @@ pub(crate) const PRESIGN_PARAMS: [&str; 7] = [
     "X-Amz-SignedHeaders",
     "X-Amz-Signature",
     "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
 ];
 
 /// Parses the `X-Amz-*` parameters of a presigned URL.
 fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
-    let mut found: [Option<Cow<'_, str>>; 7] = Default::default();
+    let mut found: [Option<Cow<'_, str>>; 8] = Default::default();
     for p in params(query) {
         // AWS matches these names exactly; a differently cased one is an ordinary parameter
         // (and, if it is one of the three that mark a presigned URL, `claim` fails closed).
@@ -213,14 +234,14 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
             return Err(malformed_query("a signing query parameter is repeated"));
         }
     }
-    let [algorithm, credential, date, expires, signed, signature, token] = found;
+    let [algorithm, credential, date, expires, signed, signature, token, region_set] = found;
     let missing = "the presigned URL lacks one of X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature";
     let (Some(algorithm), Some(credential), Some(date), Some(expires), Some(signed), Some(signature)) =
         (algorithm, credential, date, expires, signed, signature)
     else {
         return Err(malformed_query(missing));
     };
-    check_algorithm(&algorithm, malformed_query)?;
+    let algorithm = check_algorithm(&algorithm, malformed_query)?;
     let expires: u64 = expires
         .parse()
         .ok()
@@ -229,14 +250,22 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
             "X-Amz-Expires must be a number of seconds from 1 to the maximum presign expiry (604800)",
         ))?;
     check_signed_headers(&signed).map_err(malformed_query)?;
-    let signature = signature.parse().map_err(|_| malformed_query("X-Amz-Signature is not 64 lowercase hex digits"))?;
-    let parts = split_credential(&credential).map_err(malformed_query)?;
+    let signature = parse_signature(algorithm, &signature)
+        .ok_or(malformed_query("X-Amz-Signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
+    let parts = split_credential(algorithm, &credential).map_err(malformed_query)?;
     let owned = |s: &str| Cow::Owned(s.to_owned());
+    let region = match (algorithm.scope_has_region(), region_set) {
+        (true, None) => owned(parts.region),
+        (false, Some(set)) => set,
+        (true, Some(_)) => return Err(malformed_query("X-Amz-Region-Set is only part of a SigV4a presigned URL")),
+        (false, None) => return Err(malformed_query("a SigV4a presigned URL needs X-Amz-Region-Set")),
+    };
     Ok(Claim {
+        algorithm,
         location: Location::Query { expires },
         access_key_id: owned(parts.access_key_id),
         date: owned(parts.date),
-        region: owned(parts.region),
+        region,
         service: owned(parts.service),
         signed_headers: signed,
         signature,

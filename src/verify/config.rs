@@ -46,6 +46,25 @@ impl Regions {
             Self::Only(list) => list.iter().any(|r| r == region),
         }
     }
+
+    /// Whether a SigV4a region set (`us-east-1,us-west-2`, `us-*`, `*`) covers an accepted
+    /// region: one of its entries names the region or matches it with `*` wildcards. Entries
+    /// are trimmed and compared without regard to ASCII case.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::Regions;
+    /// let here = Regions::only(["eu-west-1"]);
+    /// assert!(here.allows_region_set("*"));
+    /// assert!(here.allows_region_set("us-east-1, eu-*"));
+    /// assert!(!here.allows_region_set("us-*"));
+    /// assert!(Regions::Any.allows_region_set("us-*"));
+    /// ```
+    pub fn allows_region_set(&self, region_set: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Only(list) => list.iter().any(|r| crate::region_set::received_matches(region_set, r)),
+        }
+    }
 }
 
 /// Verifier settings. The expected services are a constructor argument: a verifier never

@@ -26,6 +26,9 @@ use hmac::Hmac;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+#[cfg(feature = "sigv4a")]
+use super::error::ErrorCode;
+use super::error::VerifyError;
 use crate::key::{KeyCache, SigningKey};
 use crate::scope::CredentialScope;
 
@@ -146,6 +149,14 @@ impl fmt::Debug for Principal {
 enum Secret {
     AccessKey(Arc<Zeroizing<String>>),
     SigningKey(SigningKey),
+    #[cfg(feature = "sigv4a")]
+    EcdsaPublic(crate::sigv4a::PublicKey),
+}
+
+/// The error for a credential that cannot check this kind of signature.
+#[cfg(feature = "sigv4a")]
+fn wrong_kind(message: &'static str) -> VerifyError {
+    VerifyError::new(ErrorCode::InternalError, message)
 }
 
 /// What a provider returns for an access key: the secret or a derived key, and the principal.
@@ -167,6 +178,27 @@ impl Credential {
         Self { secret: Secret::SigningKey(key), principal }
     }
 
+    /// A credential holding the SigV4a public key of the access key, so that a vault never
+    /// hands out the secret. It verifies SigV4a requests only.
+    ///
+    /// ```
+    /// use sigv4_kit::sigv4a::PublicKey;
+    /// use sigv4_kit::verify::{Credential, Principal, PrincipalKind};
+    ///
+    /// let key = PublicKey::from_xy_hex(
+    ///     "b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1",
+    ///     "865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518",
+    /// )?;
+    /// let principal = Principal::new("123456789012", "arn:aws:iam::123456789012:user/alice", PrincipalKind::IamUser);
+    /// let credential = Credential::from_public_key(key, principal);
+    /// assert_eq!(credential.principal().account_id(), "123456789012");
+    /// # Ok::<(), sigv4_kit::sigv4a::PublicKeyError>(())
+    /// ```
+    #[cfg(feature = "sigv4a")]
+    pub fn from_public_key(key: crate::sigv4a::PublicKey, principal: Principal) -> Self {
+        Self { secret: Secret::EcdsaPublic(key), principal }
+    }
+
     /// The principal.
     pub fn principal(&self) -> &Principal {
         &self.principal
@@ -174,10 +206,19 @@ impl Credential {
 
     /// The signing key for `scope`, derived from the secret through `cache`, or taken as
     /// provided.
-    pub(crate) fn signing_key(&self, access_key_id: &str, scope: &CredentialScope<'_>, cache: &KeyCache) -> SigningKey {
+    pub(crate) fn signing_key(
+        &self,
+        access_key_id: &str,
+        scope: &CredentialScope<'_>,
+        cache: &KeyCache,
+    ) -> Result<SigningKey, VerifyError> {
         match &self.secret {
-            Secret::SigningKey(k) => k.clone(),
-            Secret::AccessKey(s) => cache.prepared_for_secret(access_key_id, s, scope).key().clone(),
+            Secret::SigningKey(k) => Ok(k.clone()),
+            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, s, scope).key().clone()),
+            #[cfg(feature = "sigv4a")]
+            Secret::EcdsaPublic(_) => {
+                Err(wrong_kind("the credential provider returned a SigV4a public key for a SigV4 request"))
+            }
         }
     }
 
@@ -188,10 +229,32 @@ impl Credential {
         access_key_id: &str,
         scope: &CredentialScope<'_>,
         cache: &KeyCache,
-    ) -> Hmac<Sha256> {
+    ) -> Result<Hmac<Sha256>, VerifyError> {
         match &self.secret {
-            Secret::SigningKey(k) => k.mac(),
-            Secret::AccessKey(s) => cache.prepared_for_secret(access_key_id, s, scope).mac(),
+            Secret::SigningKey(k) => Ok(k.mac()),
+            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, s, scope).mac()),
+            #[cfg(feature = "sigv4a")]
+            Secret::EcdsaPublic(_) => {
+                Err(wrong_kind("the credential provider returned a SigV4a public key for a SigV4 request"))
+            }
+        }
+    }
+
+    /// The SigV4a public key: derived from the secret through `cache`, or taken as provided.
+    #[cfg(feature = "sigv4a")]
+    pub(crate) fn public_key(
+        &self,
+        access_key_id: &str,
+        cache: &crate::sigv4a::PublicKeyCache,
+    ) -> Result<crate::sigv4a::PublicKey, VerifyError> {
+        match &self.secret {
+            Secret::EcdsaPublic(k) => Ok(*k),
+            Secret::AccessKey(s) => cache
+                .get_or_derive(access_key_id, s)
+                .map_err(|_| wrong_kind("no SigV4a key can be derived from the credential")),
+            Secret::SigningKey(_) => {
+                Err(wrong_kind("the credential provider returned a SigV4 signing key for a SigV4a request"))
+            }
         }
     }
 
@@ -205,6 +268,8 @@ impl fmt::Debug for Credential {
         let secret = match self.secret {
             Secret::AccessKey(_) => "secret ***",
             Secret::SigningKey(_) => "signing key ***",
+            #[cfg(feature = "sigv4a")]
+            Secret::EcdsaPublic(_) => "SigV4a public key",
         };
         f.debug_struct("Credential").field("secret", &secret).field("principal", &self.principal).finish()
     }
@@ -216,10 +281,15 @@ impl fmt::Debug for Credential {
 pub struct LookupRequest<'a> {
     /// The access key id the request names.
     pub access_key_id: &'a str,
-    /// The credential scope the request names (date, region, service).
+    /// The credential scope the request names (date, region, service). For SigV4a its region
+    /// is the request's region set.
     pub scope: CredentialScope<'a>,
     /// The session token the request presents, if any.
     pub session_token: Option<&'a str>,
+    /// The algorithm the request is signed with. A provider that returns derived keys must
+    /// return a SigV4 [`SigningKey`] for SigV4 and a SigV4a public key (or the secret) for
+    /// SigV4a.
+    pub algorithm: crate::Algorithm,
 }
 
 /// A provider failure, kept as the source of an `InternalError`.
@@ -348,13 +418,20 @@ impl<P: CredentialProvider> CredentialProvider for CachingProvider<P> {
         request: &LookupRequest<'_>,
     ) -> impl Future<Output = Result<Option<Credential>, ProviderError>> + Send {
         let inner = self.inner.lookup(request);
-        let (akid, scope) = (request.access_key_id, request.scope);
+        let (akid, scope, algorithm) = (request.access_key_id, request.scope, request.algorithm);
         async move {
             let found = inner.await?;
-            Ok(found.map(|c| {
-                let key = c.signing_key(akid, &scope, &self.cache);
-                Credential::from_signing_key(key, c.into_principal())
-            }))
+            // SigV4a credentials pass through: the verifier caches their public keys itself.
+            if algorithm != crate::Algorithm::HmacSha256 {
+                return Ok(found);
+            }
+            match found {
+                Some(c) => {
+                    let key = c.signing_key(akid, &scope, &self.cache)?;
+                    Ok(Some(Credential::from_signing_key(key, c.into_principal())))
+                }
+                None => Ok(None),
+            }
         }
     }
 }

@@ -138,7 +138,7 @@ impl Verified {
         self.scope.part(1)
     }
 
-    /// The scope region.
+    /// The scope region; for SigV4a, the signed region set (`us-east-1,us-west-2`, `*`).
     pub fn region(&self) -> &str {
         self.scope.part(2)
     }
@@ -166,6 +166,7 @@ impl fmt::Debug for Verified {
             .field("access_key_id", &self.access_key_id())
             .field("date", &self.date())
             .field("region", &self.region())
+            .field("algorithm", &self.algorithm)
             .field("service", &self.service())
             .field("signed_headers", &self.signed_headers())
             .field("time", &self.time)
@@ -221,6 +222,8 @@ pub struct Verified {
     pub time: AmzDate,
     /// Header or presigned query.
     pub auth: AuthMethod,
+    /// SigV4 or SigV4a.
+    pub algorithm: crate::Algorithm,
     /// The state of the body.
     pub payload: PayloadState,
 }

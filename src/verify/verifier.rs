@@ -24,7 +24,7 @@ use crate::payload::UNSIGNED_PAYLOAD;
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
 use crate::sign::SessionTokenMode;
-use crate::string_to_sign::StringToSign;
+use crate::string_to_sign::{Algorithm, StringToSign};
 use crate::time::{AmzDate, Clock, SystemClock};
 
 /// Verifies SigV4 requests.
@@ -37,6 +37,8 @@ pub struct Verifier {
     config: VerifierConfig,
     clock: Arc<dyn Clock>,
     keys: KeyCache,
+    #[cfg(feature = "sigv4a")]
+    public_keys: crate::sigv4a::PublicKeyCache,
 }
 
 impl fmt::Debug for Verifier {
@@ -85,7 +87,13 @@ impl fmt::Debug for PendingVerification<'_, '_> {
 impl Verifier {
     /// A verifier with `config` and the system clock.
     pub fn new(config: VerifierConfig) -> Self {
-        Self { config, clock: Arc::new(SystemClock), keys: KeyCache::new(1024) }
+        Self {
+            config,
+            clock: Arc::new(SystemClock),
+            keys: KeyCache::new(1024),
+            #[cfg(feature = "sigv4a")]
+            public_keys: crate::sigv4a::PublicKeyCache::new(1024),
+        }
     }
 
     /// Replaces the clock.
@@ -131,16 +139,20 @@ impl Verifier {
         let request = request.with_limits(self.config.limits);
         request.validate().map_err(invalid)?;
         let c = &self.config;
-        let claim = claim(&request, c.max_presign_expiry)?;
+        let mut claim = claim(&request, c.max_presign_expiry)?;
         let malformed = claim.location.malformed();
         let (time, date_header) = self.request_time(&request, &claim)?;
         if claim.date != time.date_stamp() {
             return Err(VerifyError::new(malformed, "the credential date is not the same day as the request time"));
         }
-        CredentialScope::new(time, &claim.region, &claim.service)
-            .map_err(|e| VerifyError::new(malformed, e.to_string()))?;
-        if !c.regions.allows(&claim.region) {
-            return Err(VerifyError::new(malformed, format!("the region '{}' is not accepted here", claim.region)));
+        if claim.algorithm.scope_has_region() {
+            CredentialScope::new(time, &claim.region, &claim.service)
+                .map_err(|e| VerifyError::new(malformed, e.to_string()))?;
+            if !c.regions.allows(&claim.region) {
+                return Err(VerifyError::new(malformed, format!("the region '{}' is not accepted here", claim.region)));
+            }
+        } else {
+            self.check_region_set(&request, &mut claim)?;
         }
         if !c.services.iter().any(|s| *s == claim.service) {
             return Err(VerifyError::new(malformed, format!("the service '{}' is not accepted here", claim.service)));
@@ -159,6 +171,38 @@ impl Verifier {
             (_, t) => t,
         };
         Ok(PendingVerification { verifier: self, request, claim, time, token, payload })
+    }
+
+    /// SigV4a: reads the region set (the `X-Amz-Region-Set` header in header auth; the query
+    /// parameter was read with the claim), checks its form and that it covers an accepted
+    /// region. The service is checked as for SigV4.
+    fn check_region_set<'r>(&self, request: &SignableRequest<'r>, claim: &mut Claim<'r>) -> Result<(), VerifyError> {
+        let malformed = claim.location.malformed();
+        let header = single_header(request, "x-amz-region-set", malformed)?;
+        match (claim.location, header) {
+            (Location::Header, Some(set)) => claim.region = std::borrow::Cow::Borrowed(set.trim()),
+            (Location::Header, None) => {
+                return Err(VerifyError::new(malformed, "a SigV4a request needs the X-Amz-Region-Set header"));
+            }
+            (Location::Query { .. }, Some(_)) => {
+                return Err(VerifyError::new(
+                    ErrorCode::InvalidArgument,
+                    "the region set is both an X-Amz-Region-Set header and a query parameter",
+                ));
+            }
+            (Location::Query { .. }, None) => {}
+        }
+        crate::region_set::check_received(&claim.region)
+            .map_err(|reason| VerifyError::new(malformed, format!("the region set is invalid: it {reason}")))?;
+        crate::scope::validate_scope_part("service", &claim.service)
+            .map_err(|e| VerifyError::new(malformed, e.to_string()))?;
+        if !self.config.regions.allows_region_set(&claim.region) {
+            return Err(VerifyError::new(
+                malformed,
+                format!("the region set '{}' does not include a region accepted here", claim.region),
+            ));
+        }
+        Ok(())
     }
 
     /// The request time: `X-Amz-Date` (the query parameter for presigned URLs, else the
@@ -236,6 +280,9 @@ impl Verifier {
         }
         if let Some(d) = date_header.filter(|d| !signed(d)) {
             return Err(unsigned(d));
+        }
+        if !claim.algorithm.scope_has_region() && claim.location == Location::Header && !signed("x-amz-region-set") {
+            return Err(unsigned("x-amz-region-set"));
         }
         for name in claim.signed_headers.split(';') {
             if request.header(name).is_none() {
@@ -436,7 +483,17 @@ fn invalid(e: SignError) -> VerifyError {
 impl<'v, 'r> PendingVerification<'v, 'r> {
     /// What to ask the credential provider.
     pub fn lookup(&self) -> LookupRequest<'_> {
-        LookupRequest { access_key_id: &self.claim.access_key_id, scope: self.scope(), session_token: self.token() }
+        LookupRequest {
+            access_key_id: &self.claim.access_key_id,
+            scope: self.scope(),
+            session_token: self.token(),
+            algorithm: self.claim.algorithm,
+        }
+    }
+
+    /// The algorithm the request is signed with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.claim.algorithm
     }
 
     /// The access key id the request names.
@@ -455,7 +512,8 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
     }
 
     fn scope(&self) -> CredentialScope<'_> {
-        // `begin` validated the region and service with `CredentialScope::new`.
+        // `begin` validated the region and service with `CredentialScope::new` (for SigV4a, the
+        // "region" is the region set, validated by `check_region_set`).
         CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service)
     }
 
@@ -512,9 +570,8 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         )
         .map_err(invalid)?;
         let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
-        let sts = StringToSign::new(self.time, scope, canonical.hash());
-        let mac = credential.signing_mac(&self.claim.access_key_id, &scope, &v.keys);
-        if sts.mac_with(mac).verify_slice(self.claim.signature.as_bytes()).is_err() {
+        let sts = StringToSign::new(self.time, scope, canonical.hash()).with_algorithm(self.claim.algorithm);
+        if !self.signature_matches(&credential, &sts, &scope)? {
             let mut err = VerifyError::new(
                 ErrorCode::SignatureDoesNotMatch,
                 "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
@@ -541,15 +598,16 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                 None => PayloadState::Pending(PayloadCheck::new(expected)),
             },
             PayloadSource::Unsigned => PayloadState::Unsigned,
-            PayloadSource::Streaming { mode, decoded_length, trailers } => PayloadState::Streaming(StreamingPayload {
-                mode,
-                chain: mode.is_signed().then(|| {
-                    let key = credential.signing_key(&self.claim.access_key_id, &scope, &v.keys);
-                    ChunkChain::new(key, self.time, &scope, self.claim.signature)
-                }),
-                decoded_length,
-                trailers,
-            }),
+            PayloadSource::Streaming { mode, decoded_length, trailers } => {
+                let chain = match mode.is_signed() {
+                    true => {
+                        let key = credential.signing_key(&self.claim.access_key_id, &scope, &v.keys)?;
+                        Some(ChunkChain::new(key, self.time, &scope, self.claim.signature))
+                    }
+                    false => None,
+                };
+                PayloadState::Streaming(StreamingPayload { mode, chain, decoded_length, trailers })
+            }
             PayloadSource::BodyHash => PayloadState::Checked,
         };
         let c = &self.claim;
@@ -557,6 +615,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             principal: credential.into_principal(),
             scope: VerifiedScope::new(&c.access_key_id, &c.date, &c.region, &c.service, &c.signed_headers),
             time: self.time,
+            algorithm: self.claim.algorithm,
             auth: match self.claim.location {
                 Location::Header if matches!(payload, PayloadState::Streaming(_)) => AuthMethod::Streaming,
                 Location::Header => AuthMethod::Header,
@@ -564,6 +623,33 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             },
             payload,
         })
+    }
+
+    /// Whether the request's signature signs `sts` under the credential: HMAC compared in
+    /// constant time (SigV4), or ECDSA verified with the public key (SigV4a).
+    fn signature_matches(
+        &self,
+        credential: &Credential,
+        sts: &StringToSign<'_>,
+        scope: &CredentialScope<'_>,
+    ) -> Result<bool, VerifyError> {
+        let v = self.verifier;
+        let akid = &self.claim.access_key_id;
+        match self.claim.algorithm {
+            Algorithm::EcdsaP256Sha256 => {
+                #[cfg(feature = "sigv4a")]
+                {
+                    let key = credential.public_key(akid, &v.public_keys)?;
+                    Ok(key.verify_digest(&sts.digest(), &self.claim.signature))
+                }
+                #[cfg(not(feature = "sigv4a"))]
+                Err(VerifyError::new(ErrorCode::NotImplemented, "SigV4a is not enabled (the sigv4a feature)"))
+            }
+            _ => {
+                let mac = credential.signing_mac(akid, scope, &v.keys)?;
+                Ok(sts.mac_with(mac).verify_slice(self.claim.signature.as_bytes()).is_ok())
+            }
+        }
     }
 
     /// A temporary credential requires its token; a long-term key rejects any token.
