@@ -103,17 +103,13 @@ impl Signature {
         self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 
-    /// The 64 lowercase hex digits of a 32-byte (SigV4) signature, without allocating.
-    pub(crate) fn to_hex(self) -> [u8; 64] {
-        let mut first = [0u8; 32];
-        for (slot, b) in first.iter_mut().zip(self.bytes) {
-            *slot = b;
-        }
-        crate::canonical::hex64(&first)
-    }
-
     /// Writes the lowercase hex digits of any signature into `sink`.
     pub(crate) fn write_hex(&self, sink: &mut impl crate::canonical::Sink) {
+        self.write_hex_dyn(sink);
+    }
+
+    /// [`Signature::write_hex`] for unsized sinks.
+    pub(crate) fn write_hex_dyn(&self, sink: &mut (impl crate::canonical::Sink + ?Sized)) {
         for chunk in self.as_bytes().chunks(32) {
             let mut block = [0u8; 32];
             for (slot, b) in block.iter_mut().zip(chunk) {

@@ -1315,3 +1315,173 @@ fn unsigned_trailer_mode_requires_a_checksum_trailer() {
     let err = verifier.begin(&parts).expect_err("refused");
     assert_eq!((err.error_code(), err.status().as_u16()), (ErrorCode::InvalidRequest, 400), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// SigV4a streaming (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`).
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(feature = "sigv4a")]
+mod sigv4a {
+    use sigv4_kit::RegionSet;
+    use sigv4_kit::sigv4a::{EcdsaKey, PublicKey};
+
+    use super::*;
+
+    fn v4a_signer(akid: &str, secret: &str, time: AmzDate) -> SigV4Signer {
+        let set = RegionSet::new("us-east-1").expect("region set");
+        SigV4Signer::sigv4a(Credentials::new(akid, secret), set, "s3")
+            .with_settings(SigningSettings::s3())
+            .with_clock(FixedClock::new(time))
+    }
+
+    /// aws-c-auth's SigV4a chunked test: the seed canonical requests (payload and trailer
+    /// modes), and every chunk and trailer string to sign (fixed prefix, our previous
+    /// signature, fixed suffix); each of our signatures verifies under the published key.
+    #[test]
+    fn aws_c_auth_chunked_signing_v4a() {
+        let doc = json("aws-c-auth/extracted/chunked-signing.json");
+        let config = &doc["config"];
+        let v4a = &doc["sigv4a"];
+        let akid = str_at(config, "/credentials/access_key_id");
+        let secret = str_at(config, "/credentials/secret_access_key");
+        assert_eq!(str_at(v4a, "/algorithm"), "AWS4-ECDSA-P256-SHA256");
+        let time = AmzDate::parse_http_date(str_at(config, "/date")).expect("RFC 822 date");
+        let key = EcdsaKey::derive(akid, secret).expect("derives");
+        let published = PublicKey::from_xy_hex(
+            str_at(v4a, "/verification_public_key/x"),
+            str_at(v4a, "/verification_public_key/y"),
+        )
+        .expect("published key");
+        assert_eq!(key.public_key(), published, "the derived key is the published one");
+        let signer = v4a_signer(akid, secret, time);
+        let scope = CredentialScope::new(time, str_at(config, "/region"), str_at(config, "/service")).expect("scope");
+
+        for (request, body_value, canonical) in [
+            ("/request", "/request_signed_body_value", "/expected_canonical_request"),
+            ("/trailing_request", "/trailing_request_signed_body_value", "/expected_trailing_canonical_request"),
+        ] {
+            let mut r = SignableRequest::new(
+                str_at(&doc, &format!("{request}/method")),
+                str_at(&doc, &format!("{request}/path")),
+            );
+            let headers = pairs_at(&doc, &format!("{request}/headers"));
+            for (n, v) in &headers {
+                r.push_header(n, v);
+            }
+            let payload = PayloadHash::precomputed(str_at(v4a, body_value)).expect("a STREAMING literal");
+            let ex = signer.explain_at(&r, &payload, time).expect("signs");
+            assert_eq!(ex.canonical_request, str_at(v4a, canonical), "{request}: canonical request");
+            let seed = ex.output.signature();
+            assert!(published.verify(ex.string_to_sign.as_bytes(), &seed), "{request}: seed signature");
+
+            let mut chain = ChunkChain::sigv4a(key.clone(), time, &scope, seed);
+            let prefix = str_at(v4a, "/chunk_sts_prefix");
+            for (i, (data, suffix)) in
+                chunk_payloads(&doc, "/chunks").iter().zip(array_at(v4a, "/chunk_sts_suffix")).enumerate()
+            {
+                let sts = chain.chunk_string_to_sign(&sha256(data));
+                let want = format!("{prefix}{}{}", chain.previous(), suffix.as_str().expect("suffix"));
+                assert_eq!(sts, want, "{request}: chunk {i} string to sign");
+                let sig = chain.sign_chunk(data);
+                assert!(published.verify(sts.as_bytes(), &sig), "{request}: chunk {i} signature");
+            }
+            let canonical = canonical_trailers(&pairs_at(&doc, "/trailing_headers"));
+            let sts = chain.trailer_string_to_sign(&sha256(canonical.as_bytes()));
+            let want = format!(
+                "{}{}{}",
+                str_at(v4a, "/trailer_sts_prefix"),
+                chain.previous(),
+                str_at(v4a, "/trailer_sts_suffix")
+            );
+            assert_eq!(sts, want, "{request}: trailer string to sign");
+            let sig = chain.sign_trailer(canonical.as_bytes());
+            assert!(published.verify(sts.as_bytes(), &sig), "{request}: trailer signature");
+        }
+    }
+
+    /// `sign_chunked` with a SigV4a signer, the verifier and the decoder, in both SigV4a modes:
+    /// signatures go on the wire padded to 144 characters with `*`, the encoded length is the
+    /// request's Content-Length, and a changed byte, signature or padding is refused.
+    #[test]
+    fn sign_verify_decode_round_trip_v4a() {
+        let body = letters(150_000);
+        for (trailer, mode) in [
+            (None, StreamingMode::EcdsaSignedPayload),
+            (Some(ChecksumAlgorithm::Crc32c), StreamingMode::EcdsaSignedPayloadTrailer),
+        ] {
+            let mut parts = request_parts();
+            let signer = v4a_signer(AKID, SECRET, time());
+            // Asked for the SigV4 mode, a SigV4a signer signs its ECDSA form.
+            let generic =
+                if trailer.is_some() { StreamingMode::SignedPayloadTrailer } else { StreamingMode::SignedPayload };
+            let mut encoder =
+                signer.sign_chunked(&mut parts, body.len() as u64, &options(generic, trailer, 65536)).expect("signs");
+            assert_eq!(encoder.mode(), mode);
+            assert_eq!(parts.headers["x-amz-content-sha256"], mode.content_sha256());
+            assert_eq!(parts.headers["x-amz-region-set"], "us-east-1");
+            let mut wire = Vec::new();
+            encoder.push(&body, &mut wire);
+            encoder.finish(&mut wire);
+            assert_eq!(parts.headers["content-length"], wire.len().to_string().as_str(), "{mode:?}");
+            let text = String::from_utf8_lossy(&wire);
+            let sigs: Vec<&str> = text
+                .split("chunk-signature=")
+                .skip(1)
+                .chain(text.split("x-amz-trailer-signature:").skip(1))
+                .map(|s| s.split("\r\n").next().unwrap_or_default())
+                .collect();
+            assert_eq!(sigs.len(), 4 + usize::from(trailer.is_some()), "{mode:?}");
+            for s in &sigs {
+                assert_eq!(s.len(), 144, "{mode:?}: {s}");
+                assert!(s.starts_with("30") && (s.ends_with('*') || !s.contains('*')), "{mode:?}: {s}");
+            }
+            let decoded =
+                decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), &wire, 5000).expect("decodes");
+            assert!(decoded == body, "{mode:?}");
+
+            // A changed data byte, a changed signature digit, and a signature without padding.
+            let mut changed = wire.clone();
+            let at = text.find("\r\n").expect("header line") + 10;
+            changed[at] ^= 1;
+            assert!(decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), &changed, 5000).is_err());
+            let first = sigs[0];
+            let flipped = format!("{}{}", if first.starts_with("30") { "31" } else { "30" }, &first[2..]);
+            let bad = text.replacen(first, &flipped, 1);
+            assert!(
+                decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), bad.as_bytes(), 5000).is_err()
+            );
+            let unpadded = text.replacen(first, first.trim_end_matches('*'), 1);
+            if unpadded.len() != text.len() {
+                assert!(
+                    decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), unpadded.as_bytes(), 5000)
+                        .is_err()
+                );
+            }
+        }
+    }
+
+    /// A SigV4a request that declares a SigV4 streaming mode (or the reverse) is refused.
+    #[test]
+    fn streaming_mode_must_match_the_algorithm() {
+        let mut parts = request_parts();
+        let options = options(StreamingMode::SignedPayload, None, 65536);
+        v4a_signer(AKID, SECRET, time()).sign_chunked(&mut parts, 10, &options).expect("signs");
+        let verifier = Verifier::new(VerifierConfig::new(["s3"]).with_s3_rules()).with_clock(FixedClock::new(time()));
+        parts
+            .headers
+            .insert("x-amz-content-sha256", http::HeaderValue::from_static("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"));
+        let err = verifier.begin(&parts).expect_err("refused");
+        assert_eq!(err.error_code(), ErrorCode::InvalidArgument, "{err}");
+        let mut v4 = request_parts();
+        let v4_options = options_for(StreamingMode::EcdsaSignedPayload);
+        signer().sign_chunked(&mut v4, 10, &v4_options).expect("signs");
+        assert_eq!(
+            v4.headers["x-amz-content-sha256"], "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+            "a SigV4 signer signs the HMAC form"
+        );
+    }
+
+    fn options_for(mode: StreamingMode) -> ChunkedOptions {
+        options(mode, None, 65536)
+    }
+}

@@ -76,6 +76,12 @@ impl Sink for hmac::Hmac<Sha256> {
     }
 }
 
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
 impl Sink for String {
     fn put(&mut self, bytes: &[u8]) {
         match core::str::from_utf8(bytes) {

@@ -16,18 +16,43 @@ use crate::canonical::{EMPTY_SHA256_HEX, Sink, hex64};
 use crate::key::SigningKey;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
+use crate::string_to_sign::Algorithm;
 use crate::time::AmzDate;
+
+/// What a chain that cannot sign yields: a DER signature that no key verifies.
+#[cfg(feature = "sigv4a")]
+const NEVER_VALID: Signature = Signature::from_bytes([0; 32]);
+
+/// `date/service/aws4_request`: the SigV4a scope.
+#[cfg(feature = "sigv4a")]
+fn v4a_scope(scope: &CredentialScope<'_>) -> String {
+    format!("{}/{}/aws4_request", scope.date(), scope.service())
+}
 
 /// The algorithm line of a chunk's string to sign.
 pub const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
 /// The algorithm line of the trailer's string to sign.
 pub const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
+/// The algorithm line of a SigV4a chunk's string to sign.
+pub const CHUNK_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-PAYLOAD";
+/// The algorithm line of a SigV4a trailer's string to sign.
+pub const TRAILER_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-TRAILER";
+
+/// What signs or checks the chain: the SigV4 HMAC key, or a SigV4a private or public key.
+#[derive(Clone)]
+enum ChainKey {
+    Hmac(SigningKey),
+    #[cfg(feature = "sigv4a")]
+    EcdsaSign(crate::sigv4a::EcdsaKey),
+    #[cfg(feature = "sigv4a")]
+    EcdsaVerify(crate::sigv4a::PublicKey),
+}
 
 /// The state of a signature chain: the key, the time and scope of the seed request, and the
 /// last signature. The key is derived once and used for every chunk.
 #[derive(Clone)]
 pub struct ChunkChain {
-    key: SigningKey,
+    key: ChainKey,
     time: AmzDate,
     scope: String,
     previous: Signature,
@@ -36,6 +61,7 @@ pub struct ChunkChain {
 impl fmt::Debug for ChunkChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChunkChain")
+            .field("algorithm", &self.algorithm())
             .field("time", &self.time)
             .field("scope", &self.scope)
             .field("previous", &self.previous)
@@ -60,7 +86,85 @@ impl ChunkChain {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(key: SigningKey, time: AmzDate, scope: &CredentialScope<'_>, seed: Signature) -> Self {
-        Self { key, time, scope: scope.to_string(), previous: seed }
+        Self { key: ChainKey::Hmac(key), time, scope: scope.to_string(), previous: seed }
+    }
+
+    /// A SigV4a chain that signs with `key`, from `seed`. The scope's region is left out
+    /// (`date/service/aws4_request`).
+    #[cfg(feature = "sigv4a")]
+    pub fn sigv4a(key: crate::sigv4a::EcdsaKey, time: AmzDate, scope: &CredentialScope<'_>, seed: Signature) -> Self {
+        Self { key: ChainKey::EcdsaSign(key), time, scope: v4a_scope(scope), previous: seed }
+    }
+
+    /// A SigV4a chain that checks signatures with `key` (a verifier's), from `seed`.
+    #[cfg(feature = "sigv4a")]
+    pub fn sigv4a_verifying(
+        key: crate::sigv4a::PublicKey,
+        time: AmzDate,
+        scope: &CredentialScope<'_>,
+        seed: Signature,
+    ) -> Self {
+        Self { key: ChainKey::EcdsaVerify(key), time, scope: v4a_scope(scope), previous: seed }
+    }
+
+    /// The algorithm of the chain.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.key {
+            ChainKey::Hmac(_) => Algorithm::HmacSha256,
+            #[cfg(feature = "sigv4a")]
+            ChainKey::EcdsaSign(_) | ChainKey::EcdsaVerify(_) => Algorithm::EcdsaP256Sha256,
+        }
+    }
+
+    /// The algorithm lines of the chunk and trailer strings to sign.
+    fn algorithm_lines(&self) -> (&'static str, &'static str) {
+        match self.algorithm() {
+            Algorithm::EcdsaP256Sha256 => (CHUNK_ALGORITHM_V4A, TRAILER_ALGORITHM_V4A),
+            _ => (CHUNK_ALGORITHM, TRAILER_ALGORITHM),
+        }
+    }
+
+    /// Signs a string to sign (written by `write`) with the chain's key. A SigV4a chain that only
+    /// holds a public key cannot sign; it yields a signature that never verifies (fail closed).
+    fn sign_with(&self, write: impl FnOnce(&mut dyn Sink)) -> Signature {
+        match &self.key {
+            ChainKey::Hmac(key) => {
+                let mut mac = key.mac();
+                write(&mut mac);
+                Signature::from_bytes(mac.finalize().into_bytes().into())
+            }
+            #[cfg(feature = "sigv4a")]
+            ChainKey::EcdsaSign(key) => {
+                let mut h = Sha256::new();
+                write(&mut h);
+                key.sign_digest(&h.finalize().into()).unwrap_or(NEVER_VALID)
+            }
+            #[cfg(feature = "sigv4a")]
+            ChainKey::EcdsaVerify(_) => NEVER_VALID,
+        }
+    }
+
+    /// Whether `provided` signs the string to sign written by `write`; constant time for HMAC.
+    fn verify_with(&self, provided: &Signature, write: impl FnOnce(&mut dyn Sink)) -> bool {
+        match &self.key {
+            ChainKey::Hmac(key) => {
+                let mut mac = key.mac();
+                write(&mut mac);
+                mac.verify_slice(provided.as_bytes()).is_ok()
+            }
+            #[cfg(feature = "sigv4a")]
+            ChainKey::EcdsaSign(key) => {
+                let mut h = Sha256::new();
+                write(&mut h);
+                key.public_key().verify_digest(&h.finalize().into(), provided)
+            }
+            #[cfg(feature = "sigv4a")]
+            ChainKey::EcdsaVerify(key) => {
+                let mut h = Sha256::new();
+                write(&mut h);
+                key.verify_digest(&h.finalize().into(), provided)
+            }
+        }
     }
 
     /// The last signature in the chain (the seed before any chunk).
@@ -68,48 +172,42 @@ impl ChunkChain {
         self.previous
     }
 
-    fn write_prefix(&self, sink: &mut impl Sink, algorithm: &str) {
+    fn write_prefix(&self, sink: &mut (impl Sink + ?Sized), algorithm: &str) {
         sink.put(algorithm.as_bytes());
         sink.put(b"\n");
         sink.put(self.time.as_str().as_bytes());
         sink.put(b"\n");
         sink.put(self.scope.as_bytes());
         sink.put(b"\n");
-        sink.put(&self.previous.to_hex());
+        self.previous.write_hex_dyn(sink);
         sink.put(b"\n");
     }
 
-    fn chunk_mac(&self, data_hash: &[u8; 32]) -> hmac::Hmac<Sha256> {
-        let mut mac = self.key.mac();
-        self.write_prefix(&mut mac, CHUNK_ALGORITHM);
-        mac.put(EMPTY_SHA256_HEX.as_bytes());
-        mac.put(b"\n");
-        mac.put(&hex64(data_hash));
-        mac
+    /// Writes the string to sign of a chunk whose SHA-256 is `data_hash`.
+    fn write_chunk(&self, sink: &mut (impl Sink + ?Sized), data_hash: &[u8; 32]) {
+        self.write_prefix(sink, self.algorithm_lines().0);
+        sink.put(EMPTY_SHA256_HEX.as_bytes());
+        sink.put(b"\n");
+        sink.put(&hex64(data_hash));
     }
 
-    fn trailer_mac(&self, trailers_hash: &[u8; 32]) -> hmac::Hmac<Sha256> {
-        let mut mac = self.key.mac();
-        self.write_prefix(&mut mac, TRAILER_ALGORITHM);
-        mac.put(&hex64(trailers_hash));
-        mac
+    /// Writes the string to sign of the trailer whose canonical form hashes to `trailers_hash`.
+    fn write_trailer(&self, sink: &mut (impl Sink + ?Sized), trailers_hash: &[u8; 32]) {
+        self.write_prefix(sink, self.algorithm_lines().1);
+        sink.put(&hex64(trailers_hash));
     }
 
     /// The string to sign of the next chunk, whose SHA-256 is `data_hash` (for debugging).
     pub fn chunk_string_to_sign(&self, data_hash: &[u8; 32]) -> String {
         let mut s = String::with_capacity(256);
-        self.write_prefix(&mut s, CHUNK_ALGORITHM);
-        s.push_str(EMPTY_SHA256_HEX);
-        s.push('\n');
-        s.push_str(&hex::encode(data_hash));
+        self.write_chunk(&mut s, data_hash);
         s
     }
 
     /// The string to sign of the trailer, whose canonical form hashes to `trailers_hash`.
     pub fn trailer_string_to_sign(&self, trailers_hash: &[u8; 32]) -> String {
         let mut s = String::with_capacity(256);
-        self.write_prefix(&mut s, TRAILER_ALGORITHM);
-        s.push_str(&hex::encode(trailers_hash));
+        self.write_trailer(&mut s, trailers_hash);
         s
     }
 
@@ -121,7 +219,7 @@ impl ChunkChain {
 
     /// Signs the next chunk, given its SHA-256, and advances the chain.
     pub fn sign_chunk_hash(&mut self, data_hash: &[u8; 32]) -> Signature {
-        let sig = Signature::from_bytes(self.chunk_mac(data_hash).finalize().into_bytes().into());
+        let sig = self.sign_with(|sink| self.write_chunk(sink, data_hash));
         self.previous = sig;
         sig
     }
@@ -129,7 +227,7 @@ impl ChunkChain {
     /// Signs the canonical trailers (`name:value\n` lines) and advances the chain.
     pub fn sign_trailer(&mut self, canonical_trailers: &[u8]) -> Signature {
         let hash: [u8; 32] = Sha256::digest(canonical_trailers).into();
-        let sig = Signature::from_bytes(self.trailer_mac(&hash).finalize().into_bytes().into());
+        let sig = self.sign_with(|sink| self.write_trailer(sink, &hash));
         self.previous = sig;
         sig
     }
@@ -137,7 +235,7 @@ impl ChunkChain {
     /// Checks, in constant time, that `provided` signs the next chunk (SHA-256 `data_hash`);
     /// advances the chain only when it does.
     pub fn verify_chunk_hash(&mut self, data_hash: &[u8; 32], provided: &Signature) -> bool {
-        let ok = self.chunk_mac(data_hash).verify_slice(provided.as_bytes()).is_ok();
+        let ok = self.verify_with(provided, |sink| self.write_chunk(sink, data_hash));
         if ok {
             self.previous = *provided;
         }
@@ -148,7 +246,7 @@ impl ChunkChain {
     /// chain only when it does.
     pub fn verify_trailer(&mut self, canonical_trailers: &[u8], provided: &Signature) -> bool {
         let hash: [u8; 32] = Sha256::digest(canonical_trailers).into();
-        let ok = self.trailer_mac(&hash).verify_slice(provided.as_bytes()).is_ok();
+        let ok = self.verify_with(provided, |sink| self.write_trailer(sink, &hash));
         if ok {
             self.previous = *provided;
         }

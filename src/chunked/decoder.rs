@@ -264,7 +264,7 @@ impl ChunkedDecoder {
             (true, Some(ext)) => {
                 let sig =
                     ext.strip_prefix("chunk-signature=").ok_or(invalid("a chunk header lacks chunk-signature"))?;
-                Some(sig.parse().map_err(|_| invalid("a chunk signature is not 64 lowercase hex digits"))?)
+                Some(parse_signature(self.mode, sig).ok_or(invalid("a chunk signature is malformed"))?)
             }
             (true, None) => return Err(invalid("a chunk header lacks chunk-signature")),
             (false, Some(_)) => return Err(invalid("an unsigned chunk header has an extension")),
@@ -340,12 +340,10 @@ impl ChunkedDecoder {
 
     /// Checks the trailer section: the names announced, its signature, and the checksums.
     fn check_trailers(&mut self) -> Result<(), VerifyError> {
-        let signature = if self.mode == StreamingMode::SignedPayloadTrailer {
+        let signature = if self.mode.is_signed() && self.mode.has_trailer() {
             match self.trailers.pop() {
                 Some((name, value)) if name == "x-amz-trailer-signature" => Some(
-                    value
-                        .parse::<Signature>()
-                        .map_err(|_| invalid("the trailer signature is not 64 lowercase hex digits"))?,
+                    parse_signature(self.mode, &value).ok_or(invalid("the trailer signature is malformed"))?,
                 ),
                 _ => return Err(invalid("the trailer lacks x-amz-trailer-signature")),
             }
@@ -382,6 +380,20 @@ impl ChunkedDecoder {
             }
         }
         Ok(())
+    }
+}
+
+/// Parses a chunk or trailer signature as `mode` sends it: 64 lowercase hex digits, or for
+/// SigV4a the DER hex padded with `*` to exactly 144 characters.
+fn parse_signature(mode: StreamingMode, text: &str) -> Option<Signature> {
+    match mode.algorithm() {
+        Some(crate::Algorithm::EcdsaP256Sha256) => {
+            if text.len() != mode.wire_signature_len() {
+                return None;
+            }
+            Signature::parse_der_hex(text.trim_end_matches('*')).ok()
+        }
+        _ => text.parse().ok(),
     }
 }
 

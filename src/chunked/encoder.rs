@@ -11,10 +11,19 @@ use super::checksum::{Checksum, ChecksumAlgorithm};
 /// The default chunk size: 64 KiB.
 pub const DEFAULT_CHUNK_SIZE: usize = 64 * 1024;
 
-/// `;chunk-signature=` plus a 64-digit signature.
-const SIGNATURE_EXTENSION_LEN: u64 = 17 + 64;
-/// `x-amz-trailer-signature:` plus a 64-digit signature and CRLF.
-const TRAILER_SIGNATURE_LINE_LEN: u64 = 24 + 64 + 2;
+/// `;chunk-signature=`.
+const SIGNATURE_EXTENSION: &[u8] = b";chunk-signature=";
+/// `x-amz-trailer-signature:`.
+const TRAILER_SIGNATURE: &[u8] = b"x-amz-trailer-signature:";
+
+/// Appends `sig` as the mode sends it: 64 hex digits, or for SigV4a the DER hex padded with `*`
+/// to 144 characters.
+fn put_signature(out: &mut Vec<u8>, mode: StreamingMode, sig: &crate::signature::Signature) {
+    let start = out.len();
+    sig.write_hex(out);
+    let written = out.len() - start;
+    out.resize(start + written.max(mode.wire_signature_len()), b'*');
+}
 
 /// Encodes a body as `aws-chunked`.
 #[derive(Debug)]
@@ -28,10 +37,11 @@ pub struct ChunkedEncoder {
 
 impl ChunkedEncoder {
     /// A signed encoder (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, or `...-PAYLOAD-TRAILER` when
-    /// `trailer` is given) continuing `chain` from the seed signature. A `chunk_size` of 0 is
-    /// taken as 1.
+    /// `trailer` is given; the `AWS4-ECDSA-P256-SHA256` forms for a SigV4a chain) continuing
+    /// `chain` from the seed signature. A `chunk_size` of 0 is taken as 1.
     pub fn signed(chain: ChunkChain, trailer: Option<ChecksumAlgorithm>, chunk_size: usize) -> Self {
         let mode = if trailer.is_some() { StreamingMode::SignedPayloadTrailer } else { StreamingMode::SignedPayload };
+        let mode = mode.for_algorithm(chain.algorithm());
         Self::build(mode, Some(chain), trailer, chunk_size)
     }
 
@@ -91,8 +101,8 @@ impl ChunkedEncoder {
         out.extend_from_slice(format!("{:x}", chunk.len()).as_bytes());
         if let Some(chain) = &mut self.chain {
             let sig = chain.sign_chunk(chunk);
-            out.extend_from_slice(b";chunk-signature=");
-            out.extend_from_slice(&sig.to_hex());
+            out.extend_from_slice(SIGNATURE_EXTENSION);
+            put_signature(out, self.mode, &sig);
         }
         out.extend_from_slice(b"\r\n");
         out.extend_from_slice(chunk);
@@ -109,8 +119,8 @@ impl ChunkedEncoder {
         out.extend_from_slice(b"0");
         if let Some(chain) = &mut self.chain {
             let sig = chain.sign_chunk(&[]);
-            out.extend_from_slice(b";chunk-signature=");
-            out.extend_from_slice(&sig.to_hex());
+            out.extend_from_slice(SIGNATURE_EXTENSION);
+            put_signature(out, self.mode, &sig);
         }
         out.extend_from_slice(b"\r\n");
         if let Some(checksum) = self.checksum.take() {
@@ -119,8 +129,8 @@ impl ChunkedEncoder {
             out.extend_from_slice(format!("{name}:{value}\r\n").as_bytes());
             if let Some(chain) = &mut self.chain {
                 let sig = chain.sign_trailer(format!("{name}:{value}\n").as_bytes());
-                out.extend_from_slice(b"x-amz-trailer-signature:");
-                out.extend_from_slice(&sig.to_hex());
+                out.extend_from_slice(TRAILER_SIGNATURE);
+                put_signature(out, self.mode, &sig);
                 out.extend_from_slice(b"\r\n");
             }
         }
@@ -142,9 +152,11 @@ impl ChunkedEncoder {
     ) -> u64 {
         let chunk_size = chunk_size.max(1) as u64;
         let signed = mode.is_signed();
+        let signature = mode.wire_signature_len() as u64;
+        let extension = if signed { SIGNATURE_EXTENSION.len() as u64 + signature } else { 0 };
         let frame = |size: u64| -> u64 {
             let hex_digits = u64::from((64 - size.leading_zeros()).div_ceil(4).max(1));
-            hex_digits + if signed { SIGNATURE_EXTENSION_LEN } else { 0 } + 2 + size + 2
+            hex_digits + extension + 2 + size + 2
         };
         let full = decoded_len / chunk_size;
         let rest = decoded_len % chunk_size;
@@ -153,11 +165,11 @@ impl ChunkedEncoder {
             total += frame(rest);
         }
         // The final chunk line, "0[;chunk-signature=...]\r\n".
-        total += 1 + if signed { SIGNATURE_EXTENSION_LEN } else { 0 } + 2;
+        total += 1 + extension + 2;
         if let Some(a) = trailer {
             total += (a.header_name().len() + 1 + a.encoded_len() + 2) as u64;
             if signed {
-                total += TRAILER_SIGNATURE_LINE_LEN;
+                total += TRAILER_SIGNATURE.len() as u64 + signature + 2;
             }
         }
         total + 2

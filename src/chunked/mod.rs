@@ -43,6 +43,8 @@
 //!
 //! [`SigV4Signer::sign_chunked`]: crate::SigV4Signer::sign_chunked
 
+use crate::string_to_sign::Algorithm;
+
 /// [`http_body::Body`] adapters for `aws-chunked` payloads (feature `http-body`).
 #[cfg(feature = "http-body")]
 pub mod body;
@@ -58,7 +60,7 @@ pub use checksum::{Checksum, ChecksumAlgorithm, UnknownChecksum};
 pub use decoder::{ChunkLimits, ChunkedDecoder};
 pub use encoder::{ChunkedEncoder, DEFAULT_CHUNK_SIZE};
 
-/// The three `aws-chunked` modes.
+/// The `aws-chunked` modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamingMode {
@@ -68,7 +70,21 @@ pub enum StreamingMode {
     SignedPayloadTrailer,
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: chunks unsigned, a trailing checksum.
     UnsignedPayloadTrailer,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`: every chunk signed with SigV4a.
+    EcdsaSignedPayload,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER`: every chunk and the trailer signed
+    /// with SigV4a.
+    EcdsaSignedPayloadTrailer,
 }
+
+/// Every mode, for lookups by name.
+const MODES: [StreamingMode; 5] = [
+    StreamingMode::SignedPayload,
+    StreamingMode::SignedPayloadTrailer,
+    StreamingMode::UnsignedPayloadTrailer,
+    StreamingMode::EcdsaSignedPayload,
+    StreamingMode::EcdsaSignedPayloadTrailer,
+];
 
 impl StreamingMode {
     /// The `x-amz-content-sha256` value of this mode.
@@ -77,24 +93,65 @@ impl StreamingMode {
             Self::SignedPayload => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
             Self::SignedPayloadTrailer => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
             Self::UnsignedPayloadTrailer => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            Self::EcdsaSignedPayload => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+            Self::EcdsaSignedPayloadTrailer => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
         }
     }
 
     /// The mode whose `x-amz-content-sha256` value is `value`.
     pub fn from_content_sha256(value: &str) -> Option<Self> {
-        [Self::SignedPayload, Self::SignedPayloadTrailer, Self::UnsignedPayloadTrailer]
-            .into_iter()
-            .find(|m| m.content_sha256() == value)
+        MODES.into_iter().find(|m| m.content_sha256() == value)
     }
 
     /// Whether chunks carry signatures.
     pub const fn is_signed(self) -> bool {
-        matches!(self, Self::SignedPayload | Self::SignedPayloadTrailer)
+        !matches!(self, Self::UnsignedPayloadTrailer)
     }
 
     /// Whether a trailer follows the final chunk.
     pub const fn has_trailer(self) -> bool {
-        matches!(self, Self::SignedPayloadTrailer | Self::UnsignedPayloadTrailer)
+        matches!(self, Self::SignedPayloadTrailer | Self::UnsignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer)
+    }
+
+    /// The algorithm that signs the chunks (`None` for unsigned chunks).
+    pub const fn algorithm(self) -> Option<Algorithm> {
+        match self {
+            Self::SignedPayload | Self::SignedPayloadTrailer => Some(Algorithm::HmacSha256),
+            Self::EcdsaSignedPayload | Self::EcdsaSignedPayloadTrailer => Some(Algorithm::EcdsaP256Sha256),
+            Self::UnsignedPayloadTrailer => None,
+        }
+    }
+
+    /// The same mode for `algorithm`: the signed modes have a SigV4 and a SigV4a form; the
+    /// unsigned mode serves both.
+    ///
+    /// ```
+    /// use sigv4_kit::{Algorithm, chunked::StreamingMode};
+    /// assert_eq!(
+    ///     StreamingMode::SignedPayloadTrailer.for_algorithm(Algorithm::EcdsaP256Sha256),
+    ///     StreamingMode::EcdsaSignedPayloadTrailer
+    /// );
+    /// ```
+    pub const fn for_algorithm(self, algorithm: Algorithm) -> Self {
+        let ecdsa = matches!(algorithm, Algorithm::EcdsaP256Sha256);
+        match (self, ecdsa) {
+            (Self::SignedPayload | Self::EcdsaSignedPayload, false) => Self::SignedPayload,
+            (Self::SignedPayload | Self::EcdsaSignedPayload, true) => Self::EcdsaSignedPayload,
+            (Self::SignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer, false) => Self::SignedPayloadTrailer,
+            (Self::SignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer, true) => Self::EcdsaSignedPayloadTrailer,
+            (Self::UnsignedPayloadTrailer, _) => Self::UnsignedPayloadTrailer,
+        }
+    }
+
+    /// The length of a chunk or trailer signature on the wire: 64 hex digits for SigV4, and
+    /// for SigV4a the DER hex padded with `*` to 144 characters, so that lengths are known in
+    /// advance (as AWS's signers send it).
+    pub const fn wire_signature_len(self) -> usize {
+        match self.algorithm() {
+            Some(Algorithm::EcdsaP256Sha256) => 2 * crate::signature::MAX_SIGNATURE_LEN,
+            Some(_) => 64,
+            None => 0,
+        }
     }
 }
 

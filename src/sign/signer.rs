@@ -209,20 +209,22 @@ impl SigV4Signer {
         match &self.flavor {
             Flavor::V4 => Ok(sts.sign_with(self.keys.prepared(&self.credentials, scope).mac())),
             #[cfg(feature = "sigv4a")]
-            Flavor::V4a(cell) => {
-                let key = match cell.get() {
-                    Some(key) => key,
-                    None => {
-                        let derived = crate::sigv4a::EcdsaKey::derive(
-                            self.credentials.access_key_id(),
-                            self.credentials.secret_access_key(),
-                        )?;
-                        cell.get_or_init(|| derived)
-                    }
-                };
-                key.sign_digest(&sts.digest())
-            }
+            Flavor::V4a(_) => self.ecdsa_key()?.sign_digest(&sts.digest()),
         }
+    }
+
+    /// The SigV4a key, derived on first use.
+    #[cfg(feature = "sigv4a")]
+    fn ecdsa_key(&self) -> Result<&crate::sigv4a::EcdsaKey, SignError> {
+        let Flavor::V4a(cell) = &self.flavor else {
+            return Err(SignError::InvalidCredentials { reason: "not a SigV4a signer" });
+        };
+        if let Some(key) = cell.get() {
+            return Ok(key);
+        }
+        let derived =
+            crate::sigv4a::EcdsaKey::derive(self.credentials.access_key_id(), self.credentials.secret_access_key())?;
+        Ok(cell.get_or_init(|| derived))
     }
 
     /// Replaces the settings.
@@ -335,6 +337,7 @@ impl SigV4Signer {
         options: &ChunkedOptions,
     ) -> Result<ChunkedEncoder, SignError> {
         let time = self.now()?;
+        let options = &self.chunked_options(options);
         let settings = self.chunked_settings(options)?;
         let mut values = Vec::new();
         for (name, mut value) in options.headers(decoded_len) {
@@ -359,6 +362,14 @@ impl SigV4Signer {
                 Err(e)
             }
         }
+    }
+
+    /// `options` with the signed modes in this signer's algorithm (a SigV4a signer signs
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD` when asked for `SignedPayload`).
+    fn chunked_options(&self, options: &ChunkedOptions) -> ChunkedOptions {
+        let mut options = options.clone();
+        options.mode = options.mode.for_algorithm(self.algorithm());
+        options
     }
 
     /// The settings for signing the headers of a chunked request.
@@ -389,20 +400,23 @@ impl SigV4Signer {
         time: AmzDate,
         options: &ChunkedOptions,
     ) -> Result<ChunkedEncoder, SignError> {
+        let options = &self.chunked_options(options);
         check_chunked_options(options)?;
         let encoder = match (options.mode, options.trailer) {
             (StreamingMode::UnsignedPayloadTrailer, Some(t)) => ChunkedEncoder::unsigned(t, options.chunk_size),
-            (_, trailer) => {
-                let scope = CredentialScope::new(time, &self.region, &self.service)?;
-                let key = self.keys.get_or_derive(&self.credentials, &scope);
-                ChunkedEncoder::signed(
-                    ChunkChain::new(key, time, &scope, seed.signature()),
-                    trailer,
-                    options.chunk_size,
-                )
-            }
+            (_, trailer) => ChunkedEncoder::signed(self.chain(time, seed.signature())?, trailer, options.chunk_size),
         };
         Ok(encoder)
+    }
+
+    /// The chunk chain that continues from `seed`, signed at `time`.
+    fn chain(&self, time: AmzDate, seed: Signature) -> Result<ChunkChain, SignError> {
+        let scope = self.scope(time)?;
+        match &self.flavor {
+            Flavor::V4 => Ok(ChunkChain::new(self.keys.get_or_derive(&self.credentials, &scope), time, &scope, seed)),
+            #[cfg(feature = "sigv4a")]
+            Flavor::V4a(_) => Ok(ChunkChain::sigv4a(self.ecdsa_key()?.clone(), time, &scope, seed)),
+        }
     }
 
     fn run(

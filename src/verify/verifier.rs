@@ -373,17 +373,17 @@ impl Verifier {
     ) -> Result<PayloadSource, VerifyError> {
         let malformed = claim.location.malformed();
         let Some(mode) = StreamingMode::from_content_sha256(value) else {
-            if value.starts_with("STREAMING-AWS4-ECDSA-P256-SHA256") {
-                return Err(VerifyError::new(
-                    ErrorCode::NotImplemented,
-                    "SigV4a streaming payloads are not implemented",
-                ));
-            }
             return Err(VerifyError::new(
                 ErrorCode::InvalidArgument,
                 "x-amz-content-sha256 names an unknown streaming mode",
             ));
         };
+        if mode.algorithm().is_some_and(|a| a != claim.algorithm) {
+            return Err(VerifyError::new(
+                ErrorCode::InvalidArgument,
+                "the streaming mode's signing algorithm is not the request's",
+            ));
+        }
         if claim.location != Location::Header {
             return Err(VerifyError::new(ErrorCode::InvalidRequest, "an aws-chunked body needs header authentication"));
         }
@@ -586,6 +586,10 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             }
             return Err(err);
         }
+        let chain = match &self.payload {
+            PayloadSource::Streaming { mode, .. } if mode.is_signed() => Some(self.chain(&credential, &scope)?),
+            _ => None,
+        };
         let payload = match self.payload {
             PayloadSource::Declared(expected, _) => match body_hash {
                 Some(got) if bool::from(got.ct_eq(&expected)) => PayloadState::Checked,
@@ -599,13 +603,6 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             },
             PayloadSource::Unsigned => PayloadState::Unsigned,
             PayloadSource::Streaming { mode, decoded_length, trailers } => {
-                let chain = match mode.is_signed() {
-                    true => {
-                        let key = credential.signing_key(&self.claim.access_key_id, &scope, &v.keys)?;
-                        Some(ChunkChain::new(key, self.time, &scope, self.claim.signature))
-                    }
-                    false => None,
-                };
                 PayloadState::Streaming(StreamingPayload { mode, chain, decoded_length, trailers })
             }
             PayloadSource::BodyHash => PayloadState::Checked,
@@ -649,6 +646,20 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                 let mac = credential.signing_mac(akid, scope, &v.keys)?;
                 Ok(sts.mac_with(mac).verify_slice(self.claim.signature.as_bytes()).is_ok())
             }
+        }
+    }
+
+    /// The chunk chain that continues from the request's signature.
+    fn chain(&self, credential: &Credential, scope: &CredentialScope<'_>) -> Result<ChunkChain, VerifyError> {
+        let v = self.verifier;
+        let (akid, seed) = (&self.claim.access_key_id, self.claim.signature);
+        match self.claim.algorithm {
+            #[cfg(feature = "sigv4a")]
+            Algorithm::EcdsaP256Sha256 => {
+                let key = credential.public_key(akid, &v.public_keys)?;
+                Ok(ChunkChain::sigv4a_verifying(key, self.time, scope, seed))
+            }
+            _ => Ok(ChunkChain::new(credential.signing_key(akid, scope, &v.keys)?, self.time, scope, seed)),
         }
     }
 
