@@ -100,12 +100,15 @@ def suite_cases():
 
 
 def crt_cases():
-    """(name, folder, context) of aws-c-auth v4, the historical case and smithy-rs extras."""
-    for base in ["aws-c-auth/v4", "aws-c-auth-historical/v4", "smithy-rs-extras/v4"]:
+    """(name, folder, context) of aws-c-auth v4 and v4a, the historical cases and smithy-rs extras."""
+    bases = ["aws-c-auth/v4", "aws-c-auth/v4a", "aws-c-auth-historical/v4", "aws-c-auth-historical/v4a",
+             "smithy-rs-extras/v4"]
+    for base in bases:
+        prefix = "v4a-" if base.endswith("v4a") else ""
         for case in sorted((VECTORS / base).iterdir()):
             if (case / "request.txt").exists():
                 ctx = case / "context.json"
-                yield case.name, case, json.loads(ctx.read_text()) if ctx.exists() else {}
+                yield prefix + case.name, case, json.loads(ctx.read_text()) if ctx.exists() else {}
 
 
 def s3_examples():

@@ -246,8 +246,12 @@ fn payload_hash(body: &[u8]) -> impl Strategy<Value = PayloadHash> + use<> {
         Just(of_body.clone()),
         Just(PayloadHash::unsigned()),
         text(64).prop_map(move |s| PayloadHash::precomputed(&s).unwrap_or_else(|_| of_body.clone())),
-        prop::sample::select(vec!["STREAMING-UNSIGNED-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"])
-            .prop_map(|s| PayloadHash::precomputed(s).expect("known literal")),
+        prop::sample::select(vec![
+            "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+            "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+        ])
+        .prop_map(|s| PayloadHash::precomputed(s).expect("known literal")),
     ]
 }
 
@@ -659,6 +663,11 @@ const AUTH_PIECES: &[&str] = &[
     "X-Amz-SignedHeaders=host&",
     "X-Amz-Signature=",
     "X-Amz-Security-Token=t&",
+    "AKIDEXAMPLE/20150830/service/aws4_request",
+    "X-Amz-Region-Set=us-%2A&",
+    "X-Amz-Region-Set=%2A%2Cus-east-1&",
+    "3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e",
+    "3006020101020101",
     "604800",
     "0",
     "&",

@@ -27,13 +27,14 @@ use http::uri::PathAndQuery;
 use super::auth::PRESIGN_PARAMS;
 
 /// Headers that carry the signature or only exist for it.
-const HEADERS: [&str; 4] = ["authorization", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256"];
+const HEADERS: [&str; 5] =
+    ["authorization", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256", "x-amz-region-set"];
 
-/// Removes the SigV4 authentication from `parts`: the `Authorization`, `X-Amz-Security-Token`,
-/// `X-Amz-Date` and `X-Amz-Content-SHA256` headers, and the presigned-URL query parameters
-/// (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
-/// `X-Amz-SignedHeaders`, `X-Amz-Signature`, `X-Amz-Security-Token`; names compared without
-/// regard to case). Every other header and parameter is kept, in order and byte for byte.
+/// Removes the SigV4 and SigV4a authentication from `parts`: the `Authorization`,
+/// `X-Amz-Security-Token`, `X-Amz-Date`, `X-Amz-Content-SHA256` and `X-Amz-Region-Set` headers,
+/// and the presigned-URL query parameters (`X-Amz-Algorithm`, `X-Amz-Credential`,
+/// `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`,
+/// `X-Amz-Security-Token`, `X-Amz-Region-Set`; names compared without regard to case). Every other header and parameter is kept, in order and byte for byte.
 ///
 /// # Errors
 ///
@@ -80,6 +81,7 @@ mod tests {
     fn removes_only_presign_parameters() {
         assert_eq!(strip("/k?a=1&x-amz-signature=f&b=2&X-Amz-Credential=c%2F"), "/k?a=1&b=2");
         assert_eq!(strip("/k?X-Amz-Date=1&X-Amz-Expires=2"), "/k");
+        assert_eq!(strip("/k?X-Amz-Region-Set=%2A&v=1"), "/k?v=1");
         assert_eq!(strip("/k?X-Amz-Meta=1&list-type=2"), "/k?X-Amz-Meta=1&list-type=2");
         assert_eq!(strip("http://h:8/k?X-Amz-Signature"), "http://h:8/k");
         assert_eq!(strip("/k"), "/k");
