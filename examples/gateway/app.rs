@@ -129,7 +129,7 @@ pub fn identity_json(verified: Option<&Verified>, body_bytes: u64) -> String {
     let string = |s: &str| Value::from(s).to_string();
     let Some(v) = verified else {
         return format!(
-            r#"{{"principal":null,"access_key_id":null,"region":null,"service":null,"auth":null,"signed_headers":[],"body_bytes":{body_bytes}}}"#
+            r#"{{"principal":null,"access_key_id":null,"region":null,"service":null,"auth":null,"algorithm":null,"signed_headers":[],"body_bytes":{body_bytes}}}"#
         );
     };
     let auth = match v.auth {
@@ -140,7 +140,7 @@ pub fn identity_json(verified: Option<&Verified>, body_bytes: u64) -> String {
     };
     let signed_headers: Vec<String> = v.signed_header_names().map(string).collect();
     format!(
-        r#"{{"principal":{{"arn":{},"account_id":{},"kind":{}}},"access_key_id":{},"region":{},"service":{},"auth":{},"signed_headers":[{}],"body_bytes":{body_bytes}}}"#,
+        r#"{{"principal":{{"arn":{},"account_id":{},"kind":{}}},"access_key_id":{},"region":{},"service":{},"auth":{},"algorithm":{},"signed_headers":[{}],"body_bytes":{body_bytes}}}"#,
         string(v.principal.arn()),
         string(v.principal.account_id()),
         string(v.principal.kind().as_str()),
@@ -148,6 +148,7 @@ pub fn identity_json(verified: Option<&Verified>, body_bytes: u64) -> String {
         string(v.region()),
         string(v.service()),
         string(auth),
+        string(v.algorithm.as_str()),
         signed_headers.join(","),
     )
 }
