@@ -342,9 +342,9 @@ impl ChunkedDecoder {
     fn check_trailers(&mut self) -> Result<(), VerifyError> {
         let signature = if self.mode.is_signed() && self.mode.has_trailer() {
             match self.trailers.pop() {
-                Some((name, value)) if name == "x-amz-trailer-signature" => Some(
-                    parse_signature(self.mode, &value).ok_or(invalid("the trailer signature is malformed"))?,
-                ),
+                Some((name, value)) if name == "x-amz-trailer-signature" => {
+                    Some(parse_signature(self.mode, &value).ok_or(invalid("the trailer signature is malformed"))?)
+                }
                 _ => return Err(invalid("the trailer lacks x-amz-trailer-signature")),
             }
         } else {
