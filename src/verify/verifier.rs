@@ -27,7 +27,7 @@ use crate::sign::SessionTokenMode;
 use crate::string_to_sign::{Algorithm, StringToSign};
 use crate::time::{AmzDate, Clock, SystemClock};
 
-/// Verifies SigV4 requests.
+/// Verifies SigV4 requests, and SigV4a requests with the `sigv4a` feature.
 ///
 /// [`Verifier::begin`] checks everything that needs no secret and returns a
 /// [`PendingVerification`]; look up the credential and resume with
