@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 
 use aws_sigv4::http_request::{SessionTokenMode as AwsTokenMode, SignableBody as AwsBody};
 use common::aws_signer::{AwsKey, aws_settings, aws_sign};
-use common::strategies::{
-    escape_char, header_name_of, is_signing_key, path_of, query_of, select_str, spaced_words, unreserved,
-};
+use common::strategies::{aws_query, aws_segment, header_name_of, path_of, select_str, spaced_words};
 use common::tamper::{
     CONTENT_SHA256_MISMATCH, SIGNATURE_DOES_NOT_MATCH, Wire, alnum_positions, changed_path, flip_at, next_hex,
     verify_parts, verify_view,
@@ -349,56 +347,11 @@ impl AwsCase {
     }
 }
 
-/// A path segment.
-///
-/// aws-sigv4 leaves raw path bytes alone in S3 mode, where the S3 rule (and sigv4-kit) escapes
-/// every byte that is not unreserved: S3 paths hold unreserved characters and escapes only.
-fn aws_segment(s3: bool) -> BoxedStrategy<String> {
-    let atom = prop_oneof![
-        8 => unreserved(),
-        2 => (any::<u8>(), any::<bool>()).prop_map(|(b, lower)| if lower { format!("%{b:02x}") } else { format!("%{b:02X}") }),
-        if s3 { 0 } else { 2 } => select_str(&["!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", ":", "@"]),
-    ];
-    prop_oneof![
-        8 => prop::collection::vec(atom, 1..6).prop_map(|v| v.concat()),
-        1 => select_str(&[".", "..", ""]),
-    ]
-    .boxed()
-}
-
 /// A path. aws-sigv4 keeps a trailing slash after a final `.` or `..` segment when it
 /// normalizes (`/a/b/..` gives `/a/`; botocore and sigv4-kit give `/a`), so such a path gets a
 /// slash appended.
 fn aws_path(s3: bool) -> impl Strategy<Value = String> {
     path_of(aws_segment(s3), !s3)
-}
-
-/// A piece of a query component. aws-sigv4 reads the query as form data: `+` is a space and
-/// escapes of invalid UTF-8 become U+FFFD, so there is no raw `+` and escapes encode whole
-/// characters; a literal `%` is followed by a character that is not a hex digit.
-fn aws_query_atom(value: bool) -> BoxedStrategy<String> {
-    let chars = prop::sample::select(vec![' ', '+', '&', '=', '%', '/', '?', '#', 'é', 'ß', 'ሴ', '😀', '\0', '~']);
-    prop_oneof![
-        10 => unreserved(),
-        3 => (prop_oneof![chars, any::<char>()], any::<bool>()).prop_map(|(c, lower)| escape_char(c, lower)),
-        2 => select_str(&["!", "$", "'", "(", ")", "*", ",", ";", ":", "@", "/", "?"]),
-        if value { 1 } else { 0 } => Just("=".to_owned()),
-        1 => select_str(&["%G", "%zz", "%-"]),
-    ]
-    .boxed()
-}
-
-fn aws_query() -> impl Strategy<Value = Option<String>> {
-    let key = prop_oneof![
-        2 => select_str(&["a", "b", "A", "prefix", "list-type", "%61", "k~"]),
-        3 => prop::collection::vec(aws_query_atom(false), 0..6).prop_map(|v| v.concat()),
-    ]
-    .prop_map(|k| if is_signing_key(&k) { format!("p{k}") } else { k });
-    let value = prop_oneof![
-        1 => select_str(&["", "1", "a", "%20", "%2B"]),
-        2 => prop::collection::vec(aws_query_atom(true), 0..8).prop_map(|v| v.concat()),
-    ];
-    query_of(key, value, 7)
 }
 
 /// Header names. The signer's own headers are not generated (aws-sigv4 overwrites them), nor
