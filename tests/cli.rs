@@ -1,7 +1,7 @@
 #![cfg(feature = "cli")]
 //! End-to-end tests of the `sigv4` command-line tool: every case of the classic AWS test suite
-//! and of the aws-c-auth v4 suite, run through `sigv4 canonical` and `sigv4 sign`, plus the
-//! error paths. See `tests/vectors/README.md` for the vector formats.
+//! and of the aws-c-auth v4 and v4a suites, run through `sigv4 canonical`, `sigv4 sign` and
+//! `sigv4 verify`, plus the error paths. See `tests/vectors/README.md` for the vector formats.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -247,6 +247,46 @@ impl Context {
         }
         args
     }
+
+    /// The `verify` flags for this case's signed requests.
+    fn verify_args(&self) -> Vec<String> {
+        let mut args = vec!["--time", &self.time, "--region", &self.region, "--service", &self.service];
+        if !self.normalize {
+            args.push("--no-normalize");
+        }
+        if self.omit_session_token {
+            args.push("--omit-session-token");
+        }
+        args.into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// The algorithm names.
+const HMAC: &str = "AWS4-HMAC-SHA256";
+const ECDSA: &str = "AWS4-ECDSA-P256-SHA256";
+
+/// Headers with the `Signature=` part of `Authorization` removed: ECDSA signatures differ from
+/// one signer to another, so SigV4a requests are compared without them.
+fn headers_unsigned(raw: &RawRequest) -> Vec<(String, String)> {
+    let strip = |(n, v): (String, String)| {
+        let v =
+            if n == "authorization" { v.rsplit_once("Signature=").map_or(v.clone(), |(h, _)| h.to_owned()) } else { v };
+        (n, v)
+    };
+    header_list(raw).into_iter().map(strip).collect()
+}
+
+/// The query set without `X-Amz-Signature`.
+fn query_unsigned(target: &str) -> Vec<String> {
+    query_set(target).into_iter().filter(|p| !p.starts_with("X-Amz-Signature=")).collect()
+}
+
+/// Requires `stdout` to be the JSON of a verified request signed with `algorithm`; returns it.
+fn verified_json(stdout: &str, algorithm: &str, what: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{what}: {e}: {stdout}"));
+    assert_eq!(v["verified"], true, "{what}: {stdout}");
+    assert_eq!(v["algorithm"], algorithm, "{what}: {stdout}");
+    v
 }
 
 /// Expected canonical + string to sign for `mode` (`header` or `query`), as `canonical` prints.
@@ -256,10 +296,34 @@ fn expected_explanation(dir: &Path, mode: &str) -> String {
     format!("{creq}\n\n{sts}\n")
 }
 
-/// Runs one aws-c-auth case in both modes.
-fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8]) {
+/// Runs one aws-c-auth case in both modes. SigV4 (`v4/`) signatures are compared with the
+/// suite's; SigV4a (`v4a/`, `sigv4a`) ones are randomized upstream, so ours are checked by
+/// `sigv4 verify` instead, and the requests are compared without their signatures.
+fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8], sigv4a: bool) {
+    let mut base_args = ctx.base_args();
+    if sigv4a {
+        base_args.push("--sigv4a");
+    }
+    let credentials =
+        credentials_file(&format!("full-{}", case.replace('/', "-")), &ctx.akid, &ctx.secret, ctx.token.as_deref());
+    let check_signature = |signed: &[u8], suite_signature: Option<&str>, want: &str, what: &str| {
+        if sigv4a {
+            let file = SignedFile {
+                name: what.to_owned(),
+                bytes: Vec::new(),
+                credentials: credentials.clone(),
+                args: ctx.verify_args(),
+            };
+            let (code, stdout) = verify(&file, signed);
+            assert_eq!(code, Some(0), "{what}: {stdout}");
+            verified_json(&stdout, ECDSA, what);
+        } else {
+            assert_eq!(suite_signature, Some(want.trim()), "{what}: signature");
+        }
+    };
+
     // Header mode. `sign_body` adds and signs x-amz-content-sha256 holding the body hash.
-    let mut header_args = ctx.base_args();
+    let mut header_args = base_args.clone();
     if ctx.sign_body {
         header_args.push("--content-sha256");
     }
@@ -270,11 +334,12 @@ fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8]) {
     let stdout = run_ok(&[&["sign"], header_args.as_slice()].concat(), Input::Stdin(request), &what);
     let signed = parse(&stdout, &what);
     let want_sig = read_text(&dir.join("header-signature.txt"));
-    assert_eq!(authz_signature(&header(&signed, "authorization", &what)), want_sig.trim(), "{what}: signature");
+    let authz = header(&signed, "authorization", &what);
+    check_signature(&stdout, Some(authz_signature(&authz)), &want_sig, &what);
     // aws-c-auth adds its headers in its own order (the token before X-Amz-Date in
     // post-sts-header-after), so the headers are compared as a multiset.
     let sreq = parse(read_text(&dir.join("header-signed-request.txt")).as_bytes(), &what);
-    let (mut got, mut want) = (header_list(&signed), header_list(&sreq));
+    let (mut got, mut want) = (headers_unsigned(&signed), headers_unsigned(&sreq));
     got.sort();
     want.sort();
     assert_eq!(got, want, "{what}: signed headers");
@@ -283,7 +348,7 @@ fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8]) {
 
     // Query mode. Without --s3 the body is hashed, which is what `sign_body` asks for here
     // (README 2.4: the payload line is still the body hash, with no x-amz-content-sha256).
-    let mut query_args = ctx.base_args();
+    let mut query_args = base_args;
     query_args.extend(["--presign", &ctx.expires]);
     let what = format!("{case} (query)");
     let stdout = run_ok(&[&["canonical"], query_args.as_slice()].concat(), Input::Dash(request), &what);
@@ -292,36 +357,52 @@ fn c_auth_full(dir: &Path, case: &str, ctx: &Context, request: &[u8]) {
     let stdout = run_ok(&[&["sign"], query_args.as_slice()].concat(), Input::Dash(request), &what);
     let signed = parse(&stdout, &what);
     let want_sig = read_text(&dir.join("query-signature.txt"));
-    assert_eq!(query_param(signed.target(), "X-Amz-Signature"), Some(want_sig.trim()), "{what}: signature");
+    check_signature(&stdout, query_param(signed.target(), "X-Amz-Signature"), &want_sig, &what);
     // The suite writes X-Amz-SignedHeaders before X-Amz-Expires (README 2.1): compare as a set.
     let sreq = parse(read_text(&dir.join("query-signed-request.txt")).as_bytes(), &what);
-    assert_eq!(query_set(signed.target()), query_set(sreq.target()), "{what}: query parameters");
+    assert_eq!(query_unsigned(signed.target()), query_unsigned(sreq.target()), "{what}: query parameters");
     let path = |t: &str| t.split_once('?').map_or(t, |(p, _)| p).to_owned();
     assert_eq!(path(signed.target()), path(sreq.target()), "{what}: path");
     assert_eq!(header_list(&signed), header_list(&sreq), "{what}: headers");
     assert_eq!(signed.body(), sreq.body(), "{what}: body");
+    let _ = std::fs::remove_file(&credentials);
 }
 
-#[test]
-fn aws_c_auth_v4_suite() {
-    let root = vectors().join("aws-c-auth/v4");
+/// The case folders of an aws-c-auth suite (`v4` or `v4a`) that hold expectations, sorted.
+fn c_auth_dirs(suite: &str) -> Vec<PathBuf> {
+    let root = vectors().join("aws-c-auth").join(suite);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("read aws-c-auth/v4")
+        .unwrap_or_else(|e| panic!("read aws-c-auth/{suite}: {e}"))
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.join("header-signed-request.txt").is_file())
         .collect();
     dirs.sort();
-    assert_eq!(dirs.len(), 38, "aws-c-auth/v4 has 38 cases");
+    dirs
+}
 
-    let mut ran = 0;
+/// Runs every full case of an aws-c-auth suite in both modes.
+fn c_auth_suite(suite: &str, sigv4a: bool) {
+    let dirs = c_auth_dirs(suite);
+    assert_eq!(dirs.len(), 38, "aws-c-auth/{suite} has 38 full cases");
     for dir in &dirs {
         let case = dir.file_name().and_then(|s| s.to_str()).expect("case name").to_owned();
         let ctx = Context::load(dir);
         let request = read(&dir.join("request.txt"));
-        c_auth_full(dir, &case, &ctx, &request);
-        ran += 1;
+        c_auth_full(dir, &format!("{suite}/{case}"), &ctx, &request, sigv4a);
     }
-    assert_eq!(ran, dirs.len(), "every aws-c-auth v4 case ran in both modes");
+}
+
+#[test]
+fn aws_c_auth_v4_suite() {
+    c_auth_suite("v4", false);
+}
+
+/// `--sigv4a` with the case's region as the region set: the canonical request and string to
+/// sign are the suite's, the signed request is the suite's but for the (randomized upstream)
+/// ECDSA signature, and `sigv4 verify` accepts ours.
+#[test]
+fn aws_c_auth_v4a_suite() {
+    c_auth_suite("v4a", true);
 }
 
 #[test]
@@ -546,33 +627,21 @@ fn classic_signed_files(tag: &str) -> Vec<SignedFile> {
         .collect()
 }
 
-/// The aws-c-auth v4 `header-signed-request.txt` and `query-signed-request.txt` files.
-fn c_auth_signed_files() -> Vec<SignedFile> {
-    let root = vectors().join("aws-c-auth/v4");
-    let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(&root).expect("read aws-c-auth/v4").map(|e| e.expect("entry").path()).collect();
-    dirs.sort();
+/// The `header-signed-request.txt` and `query-signed-request.txt` files of an aws-c-auth suite
+/// (`v4` or `v4a`), named `suite/case/mode`.
+fn c_auth_signed_files(suite: &str) -> Vec<SignedFile> {
     let mut files = Vec::new();
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
+    for dir in &c_auth_dirs(suite) {
         let case = dir.file_name().and_then(|s| s.to_str()).expect("case name").to_owned();
         let ctx = Context::load(dir);
-        let credentials = credentials_file(&format!("crt-{case}"), &ctx.akid, &ctx.secret, ctx.token.as_deref());
-        let mut args = vec!["--time", &ctx.time, "--region", &ctx.region, "--service", &ctx.service]
-            .into_iter()
-            .map(str::to_owned)
-            .collect::<Vec<_>>();
-        if !ctx.normalize {
-            args.push("--no-normalize".to_owned());
-        }
-        if ctx.omit_session_token {
-            args.push("--omit-session-token".to_owned());
-        }
+        let name = format!("crt-{suite}-{case}");
+        let credentials = credentials_file(&name, &ctx.akid, &ctx.secret, ctx.token.as_deref());
         for mode in ["header", "query"] {
             files.push(SignedFile {
-                name: format!("{case}/{mode}"),
+                name: format!("{suite}/{case}/{mode}"),
                 bytes: read(&dir.join(format!("{mode}-signed-request.txt"))),
                 credentials: credentials.clone(),
-                args: args.clone(),
+                args: ctx.verify_args(),
             });
         }
     }
@@ -582,14 +651,19 @@ fn c_auth_signed_files() -> Vec<SignedFile> {
 #[test]
 fn verify_accepts_every_signed_request_file_and_rejects_one_byte_changes() {
     let classic = classic_signed_files("accept");
-    let crt = c_auth_signed_files();
+    let mut crt = c_auth_signed_files("v4");
+    crt.extend(c_auth_signed_files("v4a"));
     assert_eq!(classic.len(), 34);
-    assert_eq!(crt.len(), 76);
+    assert_eq!(crt.len(), 152);
     let mut checked = 0;
     for file in classic.iter().chain(&crt) {
         let (code, stdout) = verify(file, &file.bytes);
         assert_eq!(code, Some(0), "{}: {stdout}", file.name);
         assert!(stdout.starts_with("{\"verified\": true, "), "{}: {stdout}", file.name);
+        let v = verified_json(&stdout, if file.name.starts_with("v4a/") { ECDSA } else { HMAC }, &file.name);
+        if file.name.starts_with("v4a/") {
+            assert_eq!(v["scope"]["region"], "us-east-1", "{}: the region set", file.name);
+        }
 
         // One byte changed in a signed part: the method, then the host (always signed).
         let method_byte = with_byte(&file.bytes, 0, file.bytes[0] ^ 0x01);
@@ -608,7 +682,7 @@ fn verify_accepts_every_signed_request_file_and_rejects_one_byte_changes() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 110);
+    assert_eq!(checked, 186);
     for file in classic.iter().chain(&crt) {
         let _ = std::fs::remove_file(&file.credentials);
     }
@@ -667,10 +741,10 @@ fn body_start(bytes: &[u8]) -> usize {
     bytes.windows(2).position(|w| w == b"\n\n").expect("a blank line") + 2
 }
 
-/// The `chunk-signature=` values of an encoded body, in order.
+/// The `chunk-signature=` values of an encoded body, in order (to the end of their line).
 fn chunk_signatures(body: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(body);
-    text.split(";chunk-signature=").skip(1).map(|s| s.chars().take(64).collect()).collect()
+    text.split(";chunk-signature=").skip(1).map(|s| s.split("\r\n").next().unwrap_or_default().to_owned()).collect()
 }
 
 /// The (offset, length) of each non-empty chunk's data in an encoded body.
@@ -695,12 +769,14 @@ fn sign_chunked_every_mode_verifies_and_a_changed_data_byte_is_rejected() {
     let body: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(7) % 251) as u8).collect();
     let input = chunked_input(&body);
     let credentials = credentials_file("chunked-modes", AKID, SECRET, None);
-    let mut cases: Vec<(Option<&str>, bool)> = vec![(None, false)];
+    let mut cases: Vec<(Option<&str>, bool, bool)> = vec![(None, false, false), (None, false, true)];
     for trailer in ["crc32", "crc32c", "crc64nvme", "sha1", "sha256"] {
-        cases.push((Some(trailer), false));
-        cases.push((Some(trailer), true));
+        cases.push((Some(trailer), false, false));
+        cases.push((Some(trailer), true, false));
     }
-    for (trailer, unsigned) in cases {
+    // SigV4a: ECDSA chunk and trailer signatures (144 characters, `*`-padded).
+    cases.extend([(Some("crc32c"), false, true), (Some("sha256"), true, true)]);
+    for (trailer, unsigned, sigv4a) in cases {
         let mut extra = vec!["--chunked", "65536"];
         if let Some(t) = trailer {
             extra.extend(["--trailer", t]);
@@ -708,11 +784,15 @@ fn sign_chunked_every_mode_verifies_and_a_changed_data_byte_is_rejected() {
         if unsigned {
             extra.push("--unsigned-payload");
         }
+        if sigv4a {
+            extra.push("--sigv4a");
+        }
         let what = format!("--chunked {}", extra[2..].join(" "));
+        let algorithm = if sigv4a { "ECDSA-P256-SHA256" } else { "HMAC-SHA256" };
         let mode = match (trailer, unsigned) {
-            (None, _) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-            (Some(_), false) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-            (Some(_), true) => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            (None, _) => format!("STREAMING-AWS4-{algorithm}-PAYLOAD"),
+            (Some(_), false) => format!("STREAMING-AWS4-{algorithm}-PAYLOAD-TRAILER"),
+            (Some(_), true) => "STREAMING-UNSIGNED-PAYLOAD-TRAILER".to_owned(),
         };
         let signed = sign_chunked(&input, &extra, &what);
         let start = body_start(&signed);
@@ -725,6 +805,8 @@ fn sign_chunked_every_mode_verifies_and_a_changed_data_byte_is_rejected() {
         assert_eq!(header(&head, "x-amz-content-sha256", &what), mode, "{what}");
         let sigs = chunk_signatures(wire);
         assert_eq!(sigs.len(), if unsigned { 0 } else { 5 }, "{what}: chunk signatures");
+        let sig_len = if sigv4a { 144 } else { 64 };
+        assert!(sigs.iter().all(|s| s.len() == sig_len), "{what}: chunk signature widths {sigs:?}");
         let first_header =
             if unsigned { "10000\r\n".to_owned() } else { format!("10000;chunk-signature={}\r\n", sigs[0]) };
         assert!(wire.starts_with(first_header.as_bytes()), "{what}: first chunk header");
@@ -884,4 +966,124 @@ fn sign_chunked_reproduces_the_s3_put_object_example() {
     let (code, stdout) = verify(&file, &signed);
     assert_eq!(code, Some(0), "{stdout}");
     let _ = std::fs::remove_file(&credentials);
+}
+
+/// The signing time of the `--sigv4a` tests.
+const V4A_TIME: &str = "20150830T123600Z";
+
+/// `sigv4 sign --sigv4a` of a GET with `extra` flags.
+fn sign_sigv4a(extra: &[&str], what: &str) -> Vec<u8> {
+    let base = ["sign", "--sigv4a", "--service", "service", "--time", V4A_TIME];
+    let args = [&base[..], &["--access-key-id", AKID, "--secret-access-key", SECRET], extra].concat();
+    run_ok(&args, Input::Stdin(b"GET /a?b=c HTTP/1.1\nHost:example.amazonaws.com\n\n"), what)
+}
+
+/// `bytes` with the first `from` replaced by `to` (of the same length).
+fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(text.contains(from), "{from:?} in {text}");
+    text.replacen(from, to, 1).into_bytes()
+}
+
+#[test]
+fn sign_sigv4a_header_and_presign_verify_and_tampering_is_rejected() {
+    let credentials = credentials_file("sigv4a", AKID, SECRET, None);
+    // No --service: verify takes the service from the SigV4a credential, which has no region.
+    let file = |region: &str| SignedFile {
+        name: format!("sigv4a verified in {region}"),
+        bytes: Vec::new(),
+        credentials: credentials.clone(),
+        args: ["--time", V4A_TIME, "--region", region].map(str::to_owned).to_vec(),
+    };
+    let set = ["--region-set", "us-east-1,us-west-2"];
+
+    // Header mode.
+    let signed = sign_sigv4a(&set, "sigv4a header");
+    let head = parse(&signed, "sigv4a header");
+    assert_eq!(header(&head, "x-amz-region-set", "sigv4a header"), "us-east-1,us-west-2");
+    let authz = header(&head, "authorization", "sigv4a header");
+    let want = "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, \
+                SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=30";
+    assert!(authz.starts_with(want), "{authz}");
+    for region in ["us-east-1", "us-west-2"] {
+        let (code, stdout) = verify(&file(region), &signed);
+        assert_eq!(code, Some(0), "{region}: {stdout}");
+        let v = verified_json(&stdout, ECDSA, region);
+        assert_eq!(v["scope"]["region"], "us-east-1,us-west-2", "{stdout}");
+        assert_eq!(v["scope"]["service"], "service", "{stdout}");
+        assert_eq!(v["auth"], "header", "{stdout}");
+    }
+    let (code, stdout) = verify(&file("eu-west-1"), &signed);
+    assert_eq!(code, Some(1), "a region outside the set: {stdout}");
+    let tampered = replace_once(&signed, "us-east-1,us-west-2", "us-east-1,us-west-1");
+    let (code, stdout) = verify(&file("us-east-1"), &tampered);
+    assert_eq!(code, Some(1), "a changed region set: {stdout}");
+    assert!(stdout.contains("\"code\": \"SignatureDoesNotMatch\""), "{stdout}");
+    let tampered = replace_once(&signed, "GET /a?b=c", "GET /a?b=d");
+    let (code, stdout) = verify(&file("us-east-1"), &tampered);
+    assert_eq!(code, Some(1), "a changed query: {stdout}");
+    assert!(stdout.contains("\"code\": \"SignatureDoesNotMatch\""), "{stdout}");
+
+    // Presign mode.
+    let signed = sign_sigv4a(&[&set[..], &["--presign", "900"]].concat(), "sigv4a presign");
+    let head = parse(&signed, "sigv4a presign");
+    assert!(head.header("authorization").is_none() && head.header("x-amz-region-set").is_none());
+    let target = head.target();
+    assert_eq!(query_param(target, "X-Amz-Algorithm"), Some(ECDSA), "{target}");
+    assert_eq!(query_param(target, "X-Amz-Region-Set"), Some("us-east-1%2Cus-west-2"), "{target}");
+    assert_eq!(query_param(target, "X-Amz-Credential"), Some("AKIDEXAMPLE%2F20150830%2Fservice%2Faws4_request"));
+    assert_eq!(query_param(target, "b"), Some("c"), "{target}");
+    let (code, stdout) = verify(&file("us-west-2"), &signed);
+    assert_eq!(code, Some(0), "{stdout}");
+    let v = verified_json(&stdout, ECDSA, "sigv4a presign");
+    assert_eq!(v["scope"]["region"], "us-east-1,us-west-2", "{stdout}");
+    assert_eq!((v["auth"].as_str(), v["expires_in"].as_u64()), (Some("presigned-query"), Some(900)), "{stdout}");
+    let tampered = replace_once(&signed, "us-east-1%2Cus-west-2", "us-east-1%2Cus-west-1");
+    let (code, stdout) = verify(&file("us-east-1"), &tampered);
+    assert_eq!(code, Some(1), "a changed region set: {stdout}");
+
+    // Without --region-set, the region is the region set; SigV4 still verifies as HMAC.
+    let signed = sign_sigv4a(&["--region", "us-east-1"], "sigv4a --region");
+    assert_eq!(header(&parse(&signed, "sigv4a --region"), "x-amz-region-set", "sigv4a --region"), "us-east-1");
+    let (code, stdout) = verify(&file("us-east-1"), &signed);
+    assert_eq!(code, Some(0), "{stdout}");
+    verified_json(&stdout, ECDSA, "sigv4a --region");
+    let args = ["sign", "--region", "us-east-1", "--service", "service", "--time", V4A_TIME];
+    let args = [&args[..], &["--access-key-id", AKID, "--secret-access-key", SECRET]].concat();
+    let signed = run_ok(&args, Input::Stdin(b"GET / HTTP/1.1\nHost:example.amazonaws.com\n\n"), "sigv4");
+    let (code, stdout) = verify(&file("us-east-1"), &signed);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(verified_json(&stdout, HMAC, "sigv4")["scope"]["region"], "us-east-1", "{stdout}");
+    let _ = std::fs::remove_file(&credentials);
+}
+
+#[test]
+fn sigv4a_errors() {
+    let req = vectors().join("aws-sig-v4-test-suite/get-vanilla/get-vanilla.req");
+    let env = [("AWS_ACCESS_KEY_ID", AKID), ("AWS_SECRET_ACCESS_KEY", SECRET)];
+    for sub in ["sign", "canonical"] {
+        let base = [sub, "--service", "service", "--sigv4a"];
+        for set in ["", "us east-1", "us-east-1,,us-west-2", "US-EAST-1", "us-east-1,"] {
+            let args = [&base[..], &["--region-set", set]].concat();
+            assert_error(&run(&args, &env, Input::File(&req)), &format!("{sub}: --region-set {set:?}"));
+        }
+        let args = [&base[..], &["--region", "a/b"]].concat();
+        assert_error(&run(&args, &env, Input::File(&req)), &format!("{sub}: --sigv4a --region a/b"));
+
+        // Usage errors: --region-set without --sigv4a, and --sigv4a with no region at all.
+        for (what, args) in [
+            ("--region-set without --sigv4a", vec![sub, "--service", "service", "--region-set", "us-east-1"]),
+            (
+                "--region and --region-set without --sigv4a",
+                vec![sub, "--service", "service", "--region", "us-east-1", "--region-set", "us-east-1"],
+            ),
+            ("--sigv4a without a region", base.to_vec()),
+        ] {
+            let out = run(&args, &env, Input::File(&req));
+            assert_eq!(out.status.code(), Some(2), "{sub}: {what}");
+            assert!(out.stdout.is_empty(), "{sub}: {what}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{sub}: {what}: {stderr}");
+        }
+    }
 }

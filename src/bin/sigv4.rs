@@ -1,5 +1,5 @@
-//! `sigv4`: sign raw HTTP/1.1 requests with AWS Signature Version 4, or show how they would be
-//! signed.
+//! `sigv4`: sign raw HTTP/1.1 requests with AWS Signature Version 4 (SigV4, or SigV4a with
+//! `--sigv4a`), show how they would be signed, or verify signed ones.
 //!
 //! The request is read from `FILE`, or from standard input when `FILE` is absent or `-`. It is
 //! a raw HTTP/1.1 request: a request line, headers, a blank line and the body. The parser is
@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! sigv4 sign [FILE] --region REGION --service SERVICE [OPTIONS]
+//! sigv4 sign [FILE] --sigv4a --region-set REGIONS --service SERVICE [OPTIONS]
 //! sigv4 canonical [FILE] --region REGION --service SERVICE [OPTIONS]
 //! sigv4 verify --credentials INI [--time T] [--region R] [--service S] [--s3] [--explain] [FILE]
 //! ```
@@ -21,7 +22,15 @@
 //!
 //! Options (both subcommands):
 //!
-//! * `--region`, `--service`: the credential scope (required).
+//! * `--region`, `--service`: the credential scope (required, but `--region` may be left out
+//!   when `--region-set` is given; `--region-set` wins over it).
+//! * `--sigv4a`: sign with SigV4a (`AWS4-ECDSA-P256-SHA256`): an ECDSA P-256 signature, with the
+//!   key derived from the credentials, valid in every region of a region set. The set is sent
+//!   as the signed `X-Amz-Region-Set` header (or query parameter, with `--presign`), and the
+//!   credential scope has no region (`date/service/aws4_request`). With `--chunked`, the chunks
+//!   and trailer are signed with ECDSA too (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`).
+//! * `--region-set REGIONS` (with `--sigv4a`): the region set, comma-separated region names or
+//!   patterns with `*` (`us-east-1,us-west-2`, `us-*`, `*`). Default: the `--region` value.
 //! * `--time YYYYMMDDTHHMMSSZ`: the signing time. Default: the request's own `X-Amz-Date`
 //!   header if it has one, else the current time.
 //! * `--s3`: S3 rules: no path normalization, single URI encoding, and a signed
@@ -63,19 +72,28 @@
 //!
 //! ```
 //!
+//! The same request signed with SigV4a, valid in two regions (`--presign 900` for a URL):
+//!
+//! ```text
+//! $ sigv4 sign get.req --sigv4a --region-set us-east-1,us-west-2 --service service
+//! ```
+//!
 //! A chunked upload of a 66560-byte body in 64 KiB chunks, with a signed CRC32C trailer:
 //!
 //! ```text
 //! $ sigv4 sign put.req --region us-east-1 --service s3 --s3 --chunked 65536 --trailer crc32c
 //! ```
 //!
-//! `verify` checks a signed request (with its body) against the keys of a shared-credentials
-//! file (`[profile]` sections with `aws_access_key_id`, `aws_secret_access_key` and, for
-//! temporary credentials, `aws_session_token`). On success it prints the verified identity as
-//! JSON and exits 0; on rejection it prints `{"code": …, "status": …, "message": …}` and exits
+//! `verify` checks a signed request (with its body), SigV4 or SigV4a, against the keys of a
+//! shared-credentials file (`[profile]` sections with `aws_access_key_id`,
+//! `aws_secret_access_key` and, for temporary credentials, `aws_session_token`; a SigV4a
+//! request is checked with the public key derived from the secret). On success it prints the
+//! verified identity as JSON (with `algorithm`, and the scope's `region`, which for SigV4a is
+//! the region set) and exits 0; on rejection it prints `{"code": …, "status": …, "message": …}` and exits
 //! with status 1. `--explain` adds the canonical request and string to sign the verifier computed when the
-//! signature does not match. `--region` and `--service` restrict what is accepted; without
-//! `--service`, the service the request names is accepted. `--time` sets the verifier's clock.
+//! signature does not match. `--region` and `--service` restrict what is accepted (a SigV4a
+//! request is accepted when its region set covers `--region`); without `--service`, the service
+//! the request names is accepted. `--time` sets the verifier's clock.
 //! `--no-normalize`, `--omit-session-token` and `--allow-unsigned-payload` mirror the signing
 //! flags. An `aws-chunked` body is checked chunk by chunk, with its trailer; a
 //! `STREAMING-UNSIGNED-PAYLOAD-TRAILER` request needs `--s3` or `--allow-unsigned-payload`.
@@ -102,13 +120,15 @@ mod chunked;
 mod verify;
 use sigv4_kit::chunked::ChunkedOptions;
 use sigv4_kit::{
-    AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, SessionTokenMode, SigV4Signer, SigningSettings, UriMode,
+    AmzDate, Credentials, PayloadHash, PayloadMode, RawRequest, RegionSet, SessionTokenMode, SigV4Signer,
+    SigningSettings, UriMode,
 };
 
 /// Exit status for bad input.
 const EXIT_BAD_INPUT: u8 = 2;
 
-/// Sign raw HTTP/1.1 requests with AWS Signature Version 4.
+/// Sign raw HTTP/1.1 requests with AWS Signature Version 4 (SigV4, or SigV4a with --sigv4a),
+/// and verify signed ones.
 #[derive(Debug, Parser)]
 #[command(name = "sigv4", version)]
 struct Cli {
@@ -123,7 +143,7 @@ enum Command {
     Sign(RequestArgs),
     /// Print the canonical request, a blank line, then the string to sign.
     Canonical(RequestArgs),
-    /// Verify a signed request; print the result as JSON (exit 1 when rejected).
+    /// Verify a signed SigV4 or SigV4a request; print the result as JSON (exit 1 when rejected).
     Verify(VerifyArgs),
 }
 
@@ -139,7 +159,8 @@ struct VerifyArgs {
     /// The verifier's current time, YYYYMMDDTHHMMSSZ [default: now].
     #[arg(long, value_name = "YYYYMMDDTHHMMSSZ")]
     time: Option<String>,
-    /// The only region accepted [default: any].
+    /// The only region accepted; a SigV4a request is accepted when its region set covers it
+    /// [default: any].
     #[arg(long)]
     region: Option<String>,
     /// The only service accepted [default: the one the request names].
@@ -178,9 +199,19 @@ struct RequestArgs {
 /// Scope, time and signing settings.
 #[derive(Debug, Args)]
 struct SigningArgs {
-    /// The region of the credential scope, for example us-east-1.
+    /// The region of the credential scope, for example us-east-1; required unless --region-set
+    /// is given (with --sigv4a and no --region-set, the region set).
+    #[arg(long, required_unless_present = "region_set")]
+    region: Option<String>,
+    /// Sign with SigV4a (AWS4-ECDSA-P256-SHA256): an ECDSA P-256 signature valid in every region
+    /// of the region set, sent as a signed X-Amz-Region-Set; the credential scope has no region.
+    /// With --chunked, the chunks are signed with ECDSA too.
     #[arg(long)]
-    region: String,
+    sigv4a: bool,
+    /// With --sigv4a: the regions the signature is valid in, comma-separated names or patterns
+    /// with * (us-east-1,us-west-2, us-*, *) [default: --region].
+    #[arg(long, value_name = "REGIONS", requires = "sigv4a")]
+    region_set: Option<String>,
     /// The service of the credential scope, for example s3.
     #[arg(long)]
     service: String,
@@ -337,20 +368,39 @@ struct Job {
 impl Job {
     fn new(args: &RequestArgs, raw: &RawRequest) -> Result<Self, CliError> {
         let s = &args.signing;
-        let chunked = chunked::options(s)?;
+        let mut chunked = chunked::options(s)?;
         let credentials = args.credentials.resolve()?;
         let time = signing_time(s.time.as_deref(), raw)?;
         let mut settings = settings(s, args.credentials.omit_session_token);
         if chunked.is_some() {
             settings = settings.with_content_sha256_header(true);
         }
-        let signer = SigV4Signer::new(credentials, s.region.as_str(), s.service.as_str()).with_settings(settings);
+        let signer = signer(s, credentials)?.with_settings(settings);
+        // The signed streaming modes in the signer's algorithm (ECDSA chunk signatures with
+        // --sigv4a), so that the payload line and the encoded length match the chunks.
+        if let Some(options) = chunked.as_mut() {
+            options.mode = options.mode.for_algorithm(signer.algorithm());
+        }
         let payload = match &chunked {
             Some(options) => PayloadHash::streaming(options.mode),
             None => signer.payload_hash(raw.body()),
         };
         Ok(Self { signer, payload, time, chunked })
     }
+}
+
+/// The signer the flags ask for: SigV4, or SigV4a for the region set with `--sigv4a`.
+fn signer(s: &SigningArgs, credentials: Credentials) -> Result<SigV4Signer, CliError> {
+    // clap requires --region unless --region-set is given, and --region-set needs --sigv4a.
+    let (flag, region) = match (&s.region_set, &s.region) {
+        (Some(set), _) => ("--region-set", set.as_str()),
+        (None, region) => ("--region", region.as_deref().unwrap_or_default()),
+    };
+    if !s.sigv4a {
+        return Ok(SigV4Signer::new(credentials, region, s.service.as_str()));
+    }
+    let set = RegionSet::new(region).map_err(|e| CliError::new(flag, e))?;
+    Ok(SigV4Signer::sigv4a(credentials, set, s.service.as_str()))
 }
 
 /// The signer settings the flags ask for.

@@ -1,4 +1,5 @@
-//! `sigv4 verify`: checks a signed raw request against a shared-credentials file.
+//! `sigv4 verify`: checks a signed raw request, SigV4 or SigV4a, against a shared-credentials
+//! file. The JSON result names the algorithm; for SigV4a the scope's region is the region set.
 
 use std::time::UNIX_EPOCH;
 
@@ -75,7 +76,9 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
     }
 }
 
-/// The service named in the request's credential (header or presigned query), if any.
+/// The service named in the request's credential (header or presigned query), if any: the part
+/// before `aws4_request`, in both `akid/date/region/service/aws4_request` (SigV4) and
+/// `akid/date/service/aws4_request` (SigV4a).
 fn claimed_service(raw: &sigv4_kit::RawRequest) -> Option<String> {
     let from_header = raw.header("authorization").and_then(|a| {
         let credential = a.split([' ', ',']).find_map(|part| part.trim().strip_prefix("Credential="))?;
@@ -87,7 +90,7 @@ fn claimed_service(raw: &sigv4_kit::RawRequest) -> Option<String> {
         Some(percent_decode(value))
     };
     let credential = from_header.or_else(from_query)?;
-    credential.split('/').nth(3).map(str::to_owned)
+    credential.rsplit('/').nth(1).map(str::to_owned)
 }
 
 /// Percent-decodes `s` (lossily).
@@ -169,7 +172,8 @@ fn verified_json(v: &Verified, payload: &str) -> String {
     };
     let signed: Vec<String> = v.signed_header_names().map(json_str).collect();
     format!(
-        "{{\"verified\": true, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
+        "{{\"verified\": true, \"algorithm\": {}, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
+        json_str(v.algorithm.as_str()),
         json_str(v.access_key_id()),
         principal_json(&v.principal),
         json_str(v.date()),
