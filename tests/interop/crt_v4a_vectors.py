@@ -22,19 +22,23 @@ scope has no region: ``YYYYMMDD/service/aws4_request``.  As in
 ``crt_vectors.py`` the only thing replaced is the clock
 (``_common.fixed_clock``), and the request recorded is the request AS SENT,
 captured in the signer's own ``_apply_signing_changes`` and checked against
-the ``AWSRequest`` botocore updated from it.
+the ``AWSRequest`` botocore updated from it (``_common.sign_with_crt``).
 
 ECDSA signatures are randomized (aws-c-auth does not use RFC 6979), so two
 runs differ in the signature bytes (Authorization header / X-Amz-Signature
 parameter and "signature") and in nothing else: every input is drawn from a
 fixed seed and the signing clock is fixed.  CI therefore cannot
-``git diff --exit-code`` this file; it can regenerate it and compare it with
-the signatures masked.
+``git diff --exit-code`` this file; it regenerates it and compares it with
+the signatures masked, then verifies the fresh signatures::
+
+    python3 tests/interop/crt_v4a_vectors.py --out "$tmp" --check tests/interop/crt_v4a_vectors.json
+    SIGV4A_CRT_VECTORS="$tmp" cargo test --all-features --test verify_crt_v4a
 
 awscrt does not expose the canonical request.  The generator rebuilds it per
-the specification from the wire request (``_reference``), forms the string to
-sign, and requires CRT's signature to verify (pure-Python ECDSA P-256 over
-SHA-256 of the string to sign) with the public key derived from the
+the specification from the wire request
+(``_common.reference_canonical_request``), forms the string to sign, and
+requires CRT's signature to verify (pure-Python ECDSA P-256 over SHA-256 of
+the string to sign) with the public key derived from the
 credentials by the SigV4a KDF (``derive_private_key``, itself checked
 against ``/work/shared/vectors/aws-c-auth/extracted/sigv4a-key-derivation.json``
 values embedded below).  A signature over any other string to sign would
@@ -43,61 +47,34 @@ byte for byte those aws-c-auth signed.  The same string to sign with a
 byte appended must NOT verify (guards the verifier itself).  The generator
 fails loudly if any check fails.
 
-Inputs are drawn from ``crt_vectors.py``'s tables (headers, path segments,
-query keys and values, credentials, clocks), so its "AVOID" rules (inputs
-where aws-c-auth or botocore deviate from the specification) apply here as
-well; the SigV4a-specific ones are marked "AVOID" below.
+Inputs are drawn from the tables and scenarios ``crt_vectors.py`` uses too
+(``_common.py``: headers, path segments, query keys and values, credentials,
+clocks; secretsmanager, sts, execute-api and s3 requests), so their "AVOID"
+rules (inputs where aws-c-auth or botocore deviate from the specification)
+apply here as well; the SigV4a-specific ones are marked "AVOID" below.
 
-Output format (``indent=1``, sorted keys, UTF-8, trailing newline)::
+Output format: that of ``crt_vectors.py`` (``indent=1``, sorted keys,
+UTF-8, trailing newline; the same case fields, the request as sent included),
+with these differences::
 
     {
      "format": "sigv4-kit-crt-v4a/1",
-     "awscrt_version": "0.38.1",
-     "botocore_version": "1.43.11",
      "seed": 20261130,
      "cases": [
       {
        "name": "0001-crtsigv4a-post-kms-encrypt",
-                                            unique; NNNN-class-method-service[-tag]
        "auth": "CrtSigV4AsymAuth" | "CrtS3SigV4AsymAuth"
                | "CrtSigV4AsymQueryAuth" | "CrtS3SigV4AsymQueryAuth",
-       "service": "kms",
-       "region_set": "us-east-1,us-west-2",  as passed to the signer and sent
-                                             in X-Amz-Region-Set
-       "time": "20150830T123600Z",           signing time (UTC) = X-Amz-Date
-       "credentials": {"access_key_id": "...", "secret_access_key": "...",
-                       "token": null | "..."},
-       "expires": 3600 | null,               X-Amz-Expires, query auth only
-       "payload": "signed" | "unsigned",     "unsigned": the canonical request
-                                             ends in UNSIGNED-PAYLOAD, else in
-                                             the hex SHA-256 of the body
-       "request": {                          the signed request as sent
-         "method": "POST",
-         "host": "kms.us-east-1.amazonaws.com",
-                                             the URL authority (scheme https; a
-                                             port only if non-default); the
-                                             same value is in the host header
-         "target": "/path?query",            path and query exactly as on the
-                                             wire (the query includes the
-                                             X-Amz-* parameters for query auth)
-         "headers": [["host", "..."], ...],  every header, in the order of the
-                                             signed CRT request, names in the
-                                             case CRT/botocore used, values as
-                                             sent; names may repeat; includes
-                                             Authorization, X-Amz-Date,
-                                             X-Amz-Region-Set, ... for header
-                                             auth
-         "body": "..."                       UTF-8 text, "" for none
-       },
-       "signed_headers": "host;x-amz-date;x-amz-region-set",
-                                             the SignedHeaders aws-c-auth chose
+       "region_set": "us-east-1,us-west-2",  instead of "region": as passed to
+                                             the signer and sent in
+                                             X-Amz-Region-Set (a header for
+                                             header auth, a parameter of the
+                                             target for query auth)
        "signature": "3045...",               lowercase hex of the DER-encoded
                                              ECDSA signature (SEQUENCE of r, s),
                                              exactly as in the Authorization
                                              header / X-Amz-Signature; s is not
                                              normalized to the low half
-       "canonical_request": "...",           the spec's canonical request of
-                                             this wire request
        "string_to_sign": "AWS4-ECDSA-P256-SHA256\\n<time>\\n<YYYYMMDD>/<service>/aws4_request\\n<hex SHA-256 of canonical_request>",
        "public_key": {"x": "<64 hex>", "y": "<64 hex>"}
                                              the P-256 key derived from the
@@ -112,36 +89,23 @@ CrtSigV4AsymAuth / CrtSigV4AsymQueryAuth normalise the path and encode the
 wire path once more; the S3 classes use the wire path verbatim.
 """
 
+
 import hashlib
 import hmac
-import importlib.metadata
+import json
 import os
-import random
 import sys
-from urllib.parse import unquote, urlsplit
 
-sys.dont_write_bytecode = True  # importing _common / crt_vectors leaves no __pycache__ in the tree
+sys.dont_write_bytecode = True  # importing _common leaves no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import botocore  # noqa: E402
-import botocore.auth  # noqa: E402,F401  (must come before botocore.crt.auth: import cycle)
-import botocore.crt.auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.config import Config  # noqa: E402
-
-from _common import (  # noqa: E402
-    UNSIGNED, canonical_headers, canonical_uri, check, document, fixed_clock, https_url, main, make_auth,
-    sha256_hex, split_query, wire_path, wire_query,
-)
-from crt_vectors import (  # noqa: E402  (input tables and draws shared with the SigV4 generator)
-    NEVER_SIGNED, REGIONS, S3_SUBRESOURCES, TIMES, _canonical_query, add_port, json_body, make_credentials,
-    normalized_path, pick_headers, pick_query, s3_key_path,
+from _common import (  # noqa: E402  (after the sys.path entry it needs)
+    ALGORITHM_V4A, REGIONS, check, crt_case, crt_document, is_query_class, is_s3_class, json_service, main,
+    scenario_execute_api, scenario_s3, scenario_secretsmanager, scenario_sts, sha256_hex,
 )
 
 FORMAT = "sigv4-kit-crt-v4a/1"
 SEED = 20261130
 CASES_PER_CLASS = 40
-ALGORITHM_V4A = "AWS4-ECDSA-P256-SHA256"
 
 CLASS_ORDER = ("CrtSigV4AsymAuth", "CrtS3SigV4AsymAuth", "CrtSigV4AsymQueryAuth", "CrtS3SigV4AsymQueryAuth")
 SLUG = {
@@ -150,9 +114,6 @@ SLUG = {
     "CrtSigV4AsymQueryAuth": "crtsigv4aquery",
     "CrtS3SigV4AsymQueryAuth": "crts3sigv4aquery",
 }
-QUERY_CLASSES = ("CrtSigV4AsymQueryAuth", "CrtS3SigV4AsymQueryAuth")
-S3_CLASSES = ("CrtS3SigV4AsymAuth", "CrtS3SigV4AsymQueryAuth")
-
 # Region sets by kind; each class gets the kinds in turn (equal shares).
 # AVOID: spaces or upper case in a region set ("us-east-1, us-west-2").  The
 # value is a header (trimmed/collapsed) for header auth but a query parameter
@@ -166,8 +127,6 @@ REGION_SETS = {
     "single": ["us-east-1", "eu-west-1", "us-west-2", "ap-northeast-1", "sa-east-1", "eu-central-2",
                "me-central-1", "us-gov-west-1", "cn-north-1"],
 }
-EXPIRES = [1, 30, 900, 3600, 3600, 43200, 604800]
-
 
 # ---------------------------------------------------------------------------
 # P-256 (pure Python): the SigV4a key derivation and ECDSA verification
@@ -312,7 +271,6 @@ def self_test():
     """The KDF against aws-c-auth's published keys (and the shared JSON, when present); ECDSA sanity."""
     vectors = list(KDF_VECTORS)
     if os.path.exists(KDF_VECTORS_FILE):
-        import json
         with open(KDF_VECTORS_FILE, encoding="utf-8") as f:
             for v in json.load(f)["vectors"]:
                 pub = v.get("expected_public_key")
@@ -342,7 +300,7 @@ def key_for(creds):
 
 
 # ---------------------------------------------------------------------------
-# scenarios: each returns the inputs handed to botocore
+# scenarios: each returns the inputs handed to botocore (see _common.py)
 
 
 def draw_region_set(rng, kind):
@@ -358,143 +316,42 @@ def draw_region_set(rng, kind):
     return region_set, host_region
 
 
-def json_service(rng, cls, service, region, target_prefix, ops, make_body, host):
-    op = rng.choice(ops)
-    headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target_prefix + op)]
-    headers += pick_headers(rng, 0, 2, repeats=True)
-    rng.shuffle(headers)
-    body = ""
-    # AVOID (query classes): a JSON body, which CrtSigV4AsymQueryAuth json.loads()
-    # and moves into the query string (see crt_vectors.py).
-    if cls not in QUERY_CLASSES:
-        body = json_body(rng, make_body(op))
-        if rng.random() < 0.3:
-            headers.append(("Content-Length", str(len(body.encode("utf-8")))))
-    return dict(service=service, method="POST", host=add_port(rng, host), path=rng.choice(["/", "/", ""]),
-                query=[], headers=headers, body=body, tag=op.lower())
+def _kms_body(rng, op):
+    key = rng.choice(["alias/mrk-demo", "mrk-1234abcd12ab34cd56ef1234567890ab",
+                      "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"])
+    if op == "Encrypt":
+        return {"KeyId": key, "Plaintext": rng.choice(["SGVsbG8=", "w7zDn+S4reaWhw=="]),
+                "EncryptionContext": {"purpose": rng.choice(["test", "naïve ctx"])}}
+    if op == "Decrypt":
+        return {"CiphertextBlob": "AQICAHh+/=", "KeyId": key}
+    if op == "GenerateDataKey":
+        return {"KeyId": key, "KeySpec": "AES_256"}
+    return {"KeyId": key}
 
 
-def scenario_secretsmanager(rng, cls, region):
-    def body(op):
-        if op == "ListSecrets":
-            return {"MaxResults": rng.randint(1, 100)}
-        obj = {"SecretId": rng.choice(["prod/db", "My Secret", "clé-ሴ", "arn:aws:secretsmanager:x"])}
-        if op == "PutSecretValue":
-            obj["SecretString"] = rng.choice(["{\"user\":\"u\",\"pass\":\"p w\"}", "s3cr3t\n", "日本"])
-        return obj
-    return json_service(rng, cls, "secretsmanager", region, "secretsmanager.",
-                        ["GetSecretValue", "ListSecrets", "PutSecretValue", "DescribeSecret"], body,
-                        f"secretsmanager.{region}.amazonaws.com")
-
-
-def scenario_kms(rng, cls, region):
-    def body(op):
-        key = rng.choice(["alias/mrk-demo", "mrk-1234abcd12ab34cd56ef1234567890ab",
-                          "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"])
-        if op == "Encrypt":
-            return {"KeyId": key, "Plaintext": rng.choice(["SGVsbG8=", "w7zDn+S4reaWhw=="]),
-                    "EncryptionContext": {"purpose": rng.choice(["test", "naïve ctx"])}}
-        if op == "Decrypt":
-            return {"CiphertextBlob": "AQICAHh+/=", "KeyId": key}
-        if op == "GenerateDataKey":
-            return {"KeyId": key, "KeySpec": "AES_256"}
-        return {"KeyId": key}
-    return json_service(rng, cls, "kms", region, "TrentService.",
-                        ["Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey"], body,
+def scenario_kms(rng, query_cls, region):
+    return json_service(rng, query_cls, "kms", "TrentService.",
+                        ["Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey"], _kms_body,
                         f"kms.{region}.amazonaws.com")
 
 
-def scenario_events(rng, cls, region):
+def scenario_events(rng, query_cls, region):
     # EventBridge global endpoints are the SigV4a use case outside S3.
     endpoint = rng.choice(["abcde.veo", "xyz12.4kl", "glb01.q2r"])
 
-    def body(op):
+    def body(rng, op):
         if op == "PutEvents":
             return {"Entries": [{"Source": "com.example", "DetailType": "demo  event",
                                  "Detail": rng.choice(["{}", "{\"k\":\"ü\"}"]), "EventBusName": "default"}],
                     "EndpointId": endpoint}
         return {"Name": "default"}
     host = rng.choice([f"{endpoint}.endpoint.events.amazonaws.com", f"events.{region}.amazonaws.com"])
-    return json_service(rng, cls, "events", region, "AWSEvents.", ["PutEvents", "DescribeEventBus"], body,
-                        host)
+    return json_service(rng, query_cls, "events", "AWSEvents.", ["PutEvents", "DescribeEventBus"], body, host)
 
 
-def scenario_sts(rng, cls, region):
-    params = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")]
-    host = add_port(rng, rng.choice([f"sts.{region}.amazonaws.com", "sts.amazonaws.com"]))
-    if rng.random() < 0.5:
-        return dict(service="sts", method="GET", host=host, path="/", query=params,
-                    headers=pick_headers(rng, 0, 2, repeats=True), body="", tag="getcalleridentity")
-    headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
-    headers += pick_headers(rng, 0, 2, repeats=True)
-    # For the query classes botocore moves the form into the query string and
-    # drops exactly this Content-Type (see crt_vectors.py).
-    return dict(service="sts", method="POST", host=host, path="/", query=[], headers=headers,
-                body=wire_query(params), form=params, tag="getcalleridentity")
-
-
-def scenario_execute_api(rng, cls, region):
-    api_id = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(10))
-    method = rng.choice(["GET", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"])
-    query_cls = cls in QUERY_CLASSES
-    headers = pick_headers(rng, 0, 4, repeats=True)
-    body = ""
-    if not query_cls and method in ("PUT", "POST", "PATCH") and rng.random() < 0.85:
-        if rng.random() < 0.6:
-            headers.insert(rng.randint(0, len(headers)), ("Content-Type", "application/json"))
-            body = json_body(rng, {"name": rng.choice(["Ω", "plain", "a  b", "日本"]),
-                                   "count": rng.randint(-5, 10 ** 9), "ok": rng.random() < 0.5})
-        else:
-            headers.insert(0, ("content-type", "text/plain;  charset=utf-8"))
-            body = rng.choice(["hi", "line one\nline two\n", "  spaced  ", "\u00e9\u00e8 \U0001f600", "a\r\nb"])
-    # AVOID (query classes): repeated query keys (botocore keeps the first only).
-    query = pick_query(rng, repeats=not query_cls, bare_keys=True)
-    host = rng.choice([f"{api_id}.execute-api.{region}.amazonaws.com", "api.example.com"])
-    return dict(service="execute-api", method=method, host=add_port(rng, host), path=normalized_path(rng),
-                query=query, headers=headers, body=body, tag="")
-
-
-def scenario_s3(rng, cls, region):
-    bucket = rng.choice(["examplebucket", "my-bucket-2026", "dots.in.name", "b1"])
-    key_path = s3_key_path(rng)
-    r = rng.random()
-    if r < 0.4:  # Multi-Region Access Point, the S3 SigV4a use case
-        alias = rng.choice(["mfzwi23gnjvgw.mrap", "abcd1234efgh5.mrap"])
-        host, path = f"{alias}.accesspoint.s3-global.amazonaws.com", key_path
-    elif r < 0.75:
-        host, path = f"{bucket}.s3.{region}.amazonaws.com", key_path
-    else:
-        host = rng.choice([f"s3.{region}.amazonaws.com", "s3.amazonaws.com"])
-        path = "/" + bucket + ("" if key_path == "/" and rng.random() < 0.5 else key_path)
-    if rng.random() < 0.15:
-        path = ""  # URL without a path: sent as "/"
-    host = add_port(rng, host)
-    method = rng.choice(["GET", "GET", "PUT", "POST", "DELETE", "HEAD"])
-    query_cls = cls in QUERY_CLASSES
-    r = rng.random()
-    if r < 0.35:
-        query = list(rng.choice(S3_SUBRESOURCES))
-    elif r < 0.7:
-        query = pick_query(rng, repeats=not query_cls, bare_keys=True)
-    else:
-        query = []
-    headers = pick_headers(rng, 0, 3, repeats=True)
-    body = ""
-    if method == "GET" and rng.random() < 0.3:
-        headers.append(("Range", rng.choice(["bytes=0-99", "bytes=1024-", "bytes=-64"])))
-    if method in ("PUT", "POST"):
-        if rng.random() < 0.6:
-            headers.append(("Content-Type", rng.choice(["text/plain", "application/octet-stream",
-                                                        "text/html;  charset=UTF-8"])))
-        if not query_cls and rng.random() < 0.85:
-            body = rng.choice(["Welcome to Amazon S3.", "ü ß 中文\n", "z" * 100, "{\"a\": [1, 2]}",
-                               "crlf\r\nlines\r\n", " "])
-            if rng.random() < 0.3:
-                headers.append(("Content-Length", str(len(body.encode("utf-8")))))
-    if rng.random() < 0.15:
-        headers.append(("x-amz-acl", rng.choice(["private", "bucket-owner-full-control"])))
-    return dict(service="s3", method=method, host=host, path=path, query=query, headers=headers, body=body,
-                tag="")
+def scenario_mrap_s3(rng, query_cls, region):
+    # S3 Multi-Region Access Points are the S3 use case of SigV4a.
+    return scenario_s3(rng, query_cls, region, mrap=0.4, virtual=0.75, no_path=0.15)
 
 
 NON_S3_SCENARIOS = [scenario_secretsmanager, scenario_kms, scenario_events, scenario_sts, scenario_execute_api]
@@ -502,184 +359,29 @@ NON_S3_WEIGHTS = [2, 2, 2, 1, 4]
 
 
 # ---------------------------------------------------------------------------
-# independent spec-level recomputation from the wire request
+# cases
 
 
-def _reference(case):
-    """Canonical request, SignedHeaders, payload line and string to sign of the recorded wire request."""
-    req = case["request"]
-    path, _, query = req["target"].partition("?")
-    headers = req["headers"]
-    query_auth = case["auth"] in QUERY_CLASSES
-    if query_auth:
-        signed = {unquote(k): unquote(v or "") for k, v in split_query(query)}["X-Amz-SignedHeaders"]
-        canon_query = _canonical_query(query, skip=("X-Amz-Signature",))
+def build_case(rng, index, cls_name, round_):
+    region_set, host_region = draw_region_set(rng, REGION_SET_KINDS[round_ % len(REGION_SET_KINDS)])
+    if is_s3_class(cls_name):
+        scenario = scenario_mrap_s3
     else:
-        authz = [v for n, v in headers if n.lower() == "authorization"]
-        assert len(authz) == 1, authz
-        signed = authz[0].split("SignedHeaders=", 1)[1].split(",", 1)[0]
-        canon_query = _canonical_query(query)
-    declared = [v for n, v in headers if n.lower() == "x-amz-content-sha256"]
-    if declared:
-        payload = declared[0]
-    elif query_auth and case["auth"] in S3_CLASSES:
-        payload = UNSIGNED
-    else:
-        payload = sha256_hex(req["body"])
-    creq = "\n".join([req["method"], canonical_uri(path, case["auth"] not in S3_CLASSES), canon_query,
-                      canonical_headers(headers, signed.split(";")), signed, payload])
-    t = case["time"]
-    sts = "\n".join([ALGORITHM_V4A, t, f"{t[:8]}/{case['service']}/aws4_request", sha256_hex(creq)])
-    return creq, signed, payload, sts
+        scenario = rng.choices(NON_S3_SCENARIOS, weights=NON_S3_WEIGHTS)[0]
+    inputs = scenario(rng, is_query_class(cls_name), host_region)
+    case, scope = crt_case(rng, index, SLUG[cls_name], cls_name, inputs, region_set, 0.4, v4a=True)
 
-
-# ---------------------------------------------------------------------------
-# signing with the CRT
-
-
-def sign_with_crt(name, cls_name, inputs, creds, region_set, stamp, expires, unsigned):
-    """Signs the inputs with botocore's CRT SigV4a class; returns the request as sent."""
-    auth = make_auth(getattr(botocore.crt.auth, cls_name), creds, inputs["service"], region_set, expires)
-    url = https_url(inputs["host"], wire_path(inputs["path"]), wire_query(inputs["query"]))
-    body = inputs["body"].encode("utf-8")
-    data = body or None
-    if cls_name in QUERY_CLASSES and "form" in inputs:
-        data = dict(inputs["form"])
-    request = AWSRequest(method=inputs["method"], url=url, data=data)
-    for n, v in inputs["headers"]:
-        request.headers[n] = v  # HTTPHeaders appends: repeated names are kept
-
-    if cls_name == "CrtS3SigV4AsymAuth":
-        request.context["client_config"] = Config(s3={"payload_signing_enabled": not unsigned})
-    elif cls_name == "CrtSigV4AsymAuth":
-        request.context["payload_signing_enabled"] = not unsigned
-    elif cls_name == "CrtSigV4AsymQueryAuth":
-        # AVOID: payload signing disabled; the presigned URL would not say
-        # that UNSIGNED-PAYLOAD was signed (see crt_vectors.py).
-        check(not unsigned, name, "CrtSigV4AsymQueryAuth must sign the payload")
-    else:
-        check(unsigned, name, "CrtS3SigV4AsymQueryAuth always signs UNSIGNED-PAYLOAD")
-
-    seen = []
-    original_apply = auth._apply_signing_changes
-
-    def capture(aws_request, signed_crt_request):
-        seen.append((signed_crt_request.method, signed_crt_request.path, list(signed_crt_request.headers)))
-        return original_apply(aws_request, signed_crt_request)
-
-    auth._apply_signing_changes = capture
-    with fixed_clock(botocore.crt.auth, stamp):
-        auth.add_auth(request)
-    check(len(seen) == 1, name, "the CRT request was not captured exactly once")
-    method, target, headers = seen[0]
-
-    final = urlsplit(request.url)
-    check(method == inputs["method"], name, "method changed")
-    check(final.netloc == inputs["host"], name, "host changed")
-    check(final.path == target.partition("?")[0] or (final.path == "" and target.startswith("/")),
-          name, f"path differs: {final.path!r} vs {target!r}")
-    check(final.query == target.partition("?")[2], name, f"query differs: {final.query!r} vs {target!r}")
-    check(list(request.headers.items()) == headers, name, "headers differ from the CRT request")
-    sent_body = request.body or b""
-    if cls_name in QUERY_CLASSES:
-        check(sent_body in (b"", body) and (sent_body == b"" or not body), name, "unexpected body")
-    else:
-        check(sent_body == body, name, "body changed")
-    return {
-        "method": method,
-        "host": inputs["host"],
-        "target": target,
-        "headers": [[n, v] for n, v in headers],
-        "body": sent_body.decode("utf-8"),
-    }
-
-
-def build_case(rng, index, cls_name, kind):
-    region_set, host_region = draw_region_set(rng, kind)
-    if cls_name in S3_CLASSES:
-        inputs = scenario_s3(rng, cls_name, host_region)
-    else:
-        inputs = rng.choices(NON_S3_SCENARIOS, weights=NON_S3_WEIGHTS)[0](rng, cls_name, host_region)
-    creds = make_credentials(rng, rng.random() < 0.4)
-    stamp = rng.choice(TIMES)
-    expires = None
-    if cls_name in QUERY_CLASSES:
-        expires = rng.choice(EXPIRES + [rng.randint(2, 604799)])
-    if cls_name == "CrtS3SigV4AsymQueryAuth":
-        unsigned = True
-    elif cls_name == "CrtSigV4AsymQueryAuth":
-        unsigned = False
-    elif cls_name == "CrtS3SigV4AsymAuth":
-        unsigned = rng.random() < 0.4
-    else:
-        unsigned = rng.random() < 0.2
-
-    name = f"{index:04d}-{SLUG[cls_name]}-{inputs['method'].lower()}-{inputs['service']}"
-    if inputs["tag"]:
-        name += "-" + inputs["tag"]
-    request = sign_with_crt(name, cls_name, inputs, creds, region_set, stamp, expires, unsigned)
-    case = {
-        "name": name,
-        "auth": cls_name,
-        "service": inputs["service"],
-        "region_set": region_set,
-        "time": stamp,
-        "credentials": creds,
-        "expires": expires,
-        "payload": "unsigned" if unsigned else "signed",
-        "request": request,
-    }
-
-    # What the CRT put into the request.
-    hdrs = request["headers"]
-    scope = f"{creds['access_key_id']}/{stamp[:8]}/{inputs['service']}/aws4_request"
-    if cls_name in QUERY_CLASSES:
-        amz = [(k, unquote(v or "")) for k, v in split_query(request["target"].partition("?")[2])
-               if k.startswith("X-Amz-")]
-        d = dict(amz)
-        check(len(d) == len(amz), name, "repeated X-Amz-* parameter")
-        check(d.get("X-Amz-Algorithm") == ALGORITHM_V4A, name, "X-Amz-Algorithm")
-        check(d.get("X-Amz-Credential") == scope, name, f"X-Amz-Credential {d.get('X-Amz-Credential')!r}")
-        check(d.get("X-Amz-Date") == stamp, name, "clock not fixed")
-        check(d.get("X-Amz-Expires") == str(expires), name, "X-Amz-Expires")
-        check(d.get("X-Amz-Region-Set") == region_set, name, "X-Amz-Region-Set")
-        check(d.get("X-Amz-Security-Token") == creds["token"], name, "session token")
-        check(not any(n.lower() in ("authorization", "x-amz-region-set") for n, _ in hdrs), name,
-              "Authorization / X-Amz-Region-Set header in query auth")
-        signature, signed = d["X-Amz-Signature"], d["X-Amz-SignedHeaders"]
-    else:
-        got = {}
-        for n, v in hdrs:
-            got.setdefault(n.lower(), []).append(v)
-        for n in ("x-amz-date", "x-amz-region-set", "authorization"):
-            check(len(got.get(n, [])) == 1, name, f"{n} not sent exactly once")
-        check(got["x-amz-date"] == [stamp], name, "clock not fixed")
-        check(got["x-amz-region-set"] == [region_set], name, "X-Amz-Region-Set")
-        check(got.get("x-amz-security-token", [None]) == [creds["token"]], name, "session token")
-        authz = got["authorization"][0]
-        prefix = f"{ALGORITHM_V4A} Credential={scope}, SignedHeaders="
-        check(authz.startswith(prefix), name, f"Authorization {authz!r}")
-        signed, _, signature = authz[len(prefix):].partition(", Signature=")
-    # Every header is signed except Authorization and botocore's blocklist.
-    expect_signed = sorted({n.lower() for n, _ in hdrs} - NEVER_SIGNED - {"authorization"})
-    check(signed == ";".join(expect_signed), name, f"SignedHeaders {signed!r}")
-
-    creq, r_signed, payload, sts = _reference(case)
-    check(r_signed == signed, name, "SignedHeaders")
-    check(payload == (UNSIGNED if unsigned else sha256_hex(request["body"])), name, f"payload line {payload!r}")
-    check(sts.rsplit("\n", 1)[1] == hashlib.sha256(creq.encode("utf-8")).hexdigest(), name,
-          "string to sign does not hash the canonical request")
+    # aws-c-auth's signature must verify over the spec's string to sign of the wire request.
+    name, creq, signature = case["name"], case["canonical_request"], case["signature"]
+    sts = "\n".join([ALGORITHM_V4A, case["time"], scope, sha256_hex(creq)])
     try:
         r, s = parse_der_signature(signature)
     except ValueError as e:
         raise AssertionError(f"{name}: signature {signature!r} is not DER hex: {e}")
-    pub = key_for(creds)
+    pub = key_for(case["credentials"])
     check(ecdsa_verify(pub, sts.encode("utf-8"), r, s), name,
           f"aws-c-auth's signature does not verify over the spec string to sign; canonical request:\n{creq}")
     check(not ecdsa_verify(pub, sts.encode("utf-8") + b"\n", r, s), name, "verifier accepts a wrong message")
-    case["signed_headers"] = signed
-    case["signature"] = signature
-    case["canonical_request"] = creq
     case["string_to_sign"] = sts
     case["public_key"] = {"x": f"{pub[0]:064x}", "y": f"{pub[1]:064x}"}
     return case
@@ -687,16 +389,27 @@ def build_case(rng, index, cls_name, kind):
 
 def generate():
     self_test()
-    rng = random.Random(SEED)
-    cases = []
-    index = 0
-    for round_ in range(CASES_PER_CLASS):
-        for cls_name in CLASS_ORDER:
-            index += 1
-            cases.append(build_case(rng, index, cls_name, REGION_SET_KINDS[round_ % len(REGION_SET_KINDS)]))
-    return document(FORMAT, SEED, cases, awscrt_version=importlib.metadata.version("awscrt"),
-                    botocore_version=botocore.__version__)
+    return crt_document(FORMAT, SEED, CASES_PER_CLASS, CLASS_ORDER, build_case)
+
+
+MASKED = "<masked: ECDSA signatures differ from run to run>"
+
+
+def mask_signatures(doc):
+    """``doc`` with each case's signature replaced by MASKED: the "signature" field, and where the
+    request carries it (the Authorization header's Signature=, the X-Amz-Signature parameter).
+    A signature that is not where the case says stays, so that the comparison shows it."""
+    for case in doc.get("cases", []):
+        sig = case.get("signature")
+        if not sig:
+            continue
+        req = case["request"]
+        req["target"] = req["target"].replace("X-Amz-Signature=" + sig, "X-Amz-Signature=" + MASKED)
+        req["headers"] = [[n, v.replace(", Signature=" + sig, ", Signature=" + MASKED)
+                           if n.lower() == "authorization" else v] for n, v in req["headers"]]
+        case["signature"] = MASKED
+    return doc
 
 
 if __name__ == "__main__":
-    main(__doc__, generate)
+    main(__doc__, generate, mask=mask_signatures)
