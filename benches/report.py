@@ -3,7 +3,8 @@
 
 Reads `<target>/criterion/**/new/benchmark.json` (the id) and `estimates.json` (the MEDIAN point
 estimate) for the ids `benches/signing.rs` and `benches/streaming.rs` define:
-`<group>/<impl>[/<param>]`, impl one of sigv4-kit, aws-sigv4, rusty-s3, floor.
+`<group>/<impl>[/<param>]`, impl one of sigv4-kit, aws-sigv4, rusty-s3, floor. The `sigv4a_*`
+groups (SigV4a) get a table of their own, written only when the run has them.
 
 Run by benches/report.sh; stdlib only.
 """
@@ -123,6 +124,23 @@ ROWS = [
     ("signing-key derivation", "signing_key/sigv4-kit", "signing_key/aws-sigv4", None, "signing_key/floor"),
 ]
 
+# SigV4a, region set us-east-1,us-west-2: (label, sigv4-kit, aws-sigv4, floor)
+SIGV4A_ROWS = [
+    ("sign GET, 5 headers, cached key (`Signer::sign`)",
+     "sigv4a_sign_get/sigv4-kit/cached", "sigv4a_sign_get/aws-sigv4/fresh", "sigv4a_sign_get/floor/cached"),
+    ("sign GET, fresh key (derived in the call)",
+     "sigv4a_sign_get/sigv4-kit/fresh", "sigv4a_sign_get/aws-sigv4/fresh", None),
+    ("presign S3 GET, cached key",
+     "sigv4a_presign_get/sigv4-kit/cached", "sigv4a_presign_get/aws-sigv4/fresh", "sigv4a_presign_get/floor/cached"),
+    ("presign S3 GET, fresh key (derived in the call)",
+     "sigv4a_presign_get/sigv4-kit/fresh", "sigv4a_presign_get/aws-sigv4/fresh", None),
+    ("verify header-signed GET (cached public key)",
+     "sigv4a_verify_header/sigv4-kit", None, "sigv4a_verify_header/floor"),
+    ("key derivation", "sigv4a_key/sigv4-kit", "sigv4a_key/aws-sigv4", "sigv4a_key/floor"),
+    ("ECDSA signature of the string to sign alone, key derived",
+     "sigv4a_ecdsa/sigv4-kit", "sigv4a_ecdsa/aws-sigv4", None),
+]
+
 # (label, numerator, denominator, limit, strict): passes when numerator/denominator <= limit
 # (< when strict).
 TARGETS = [
@@ -139,20 +157,43 @@ SCALING = [("headers", [1, 10, 50]), ("query", [0, 10, 100]), ("path", [10, 100,
 SCALING_LABEL = {"headers": "headers", "query": "query parameters", "path": "path bytes"}
 
 
-def main_table(res: Results) -> list[str]:
-    lines = [
-        "| benchmark | sigv4-kit | aws-sigv4 | rusty-s3 | floor | ours / aws-sigv4 | ours / rusty-s3 | ours / floor |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for label, ours, aws, rusty, floor in ROWS:
-        o, a, r, f = (res.median(x) for x in (ours, aws, rusty, floor))
-        if o is None and a is None and f is None:
+def table(res: Results, others: list[str], rows: list[tuple]) -> list[str]:
+    """Rows (label, sigv4-kit id, one id per column of `others`): the medians, then ours over each of
+    them. A cell whose id is None stays empty; a row none of whose ids was measured is left out."""
+    header = ["benchmark", "sigv4-kit", *others, *(f"ours / {other}" for other in others)]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "--:|" * (len(header) - 1)]
+    for label, ours, *ids in rows:
+        o, times = res.median(ours), [res.median(x) for x in ids]
+        if o is None and all(t is None for t in times):
             continue
-        cells = [label, fmt_time(o), fmt_time(a) if aws else "", fmt_time(r) if rusty else "", fmt_time(f),
-                 fmt_ratio(ratio(o, a)) if aws else "", fmt_ratio(ratio(o, r)) if rusty else "",
-                 fmt_ratio(ratio(o, f))]
+        cells = [label, fmt_time(o)]
+        cells += [fmt_time(t) if x else "" for x, t in zip(ids, times)]
+        cells += [fmt_ratio(ratio(o, t)) if x else "" for x, t in zip(ids, times)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def main_table(res: Results) -> list[str]:
+    return table(res, ["aws-sigv4", "rusty-s3", "floor"], ROWS)
+
+
+def sigv4a(res: Results) -> list[str]:
+    """The SigV4a block: empty when the run has no SigV4a results."""
+    rows = table(res, ["aws-sigv4", "floor"], SIGV4A_ROWS)
+    if len(rows) <= 2:
+        return []
+    return [
+        "SigV4a (`AWS4-ECDSA-P256-SHA256`, region set `us-east-1,us-west-2`) on the same GET and S3 GET,",
+        "after checking that sigv4-kit and `aws-sigv4` produce byte-identical signatures (both use RFC 6979",
+        "deterministic ECDSA). `aws-sigv4` derives the SigV4a key (one HMAC, no public key) inside every",
+        "call, which is how its users sign, so its times include that. sigv4-kit derives it once per",
+        "signer (*fresh* derives it in the measured call). Here *floor* is SHA-256 over as many bytes as",
+        "the canonical request plus one ECDSA P-256 signature (for verification, one ECDSA verification)",
+        "with the `p256` crate both depend on, and for key derivation the KDF's one HMAC-SHA256. The",
+        "last row compares the two ECDSA signatures alone.",
+        "",
+        *rows,
+    ]
 
 
 def streaming(res: Results) -> tuple[list[str], float | None]:
@@ -322,6 +363,11 @@ def main() -> int:
         "",
         *verify_cost(res),
     ]
+    sigv4a_lines = sigv4a(res)
+    if sigv4a_lines:
+        while summary[-1] == "":
+            summary.pop()
+        summary += ["", *sigv4a_lines]
 
     report = [
         "# Benchmark report",
@@ -368,6 +414,10 @@ def main() -> int:
         "",
         *verify_cost(res),
         "",
+    ]
+    if sigv4a_lines:
+        report += ["## SigV4a", "", *sigv4a_lines, ""]
+    report += [
         "## Notes",
         "",
         "* Header signing is measured through `Signer::sign` on an `http::Request` (ours) and",
@@ -382,6 +432,18 @@ def main() -> int:
         "* aws-sigv4 does not expose its canonical request, so `canonical` compares ours with the floor only.",
         "* In the scaling table `1 headers` and `0 query parameters` are the same request, the start of two curves.",
         "* Streaming takes 10 samples of one 64 MiB pass each (criterion's flat sampling).",
+    ]
+    if sigv4a_lines:
+        report += [
+            "* SigV4a (`sigv4a_*` groups): the same requests as `sign_get`, `presign_get` and `verify_header`,",
+            "  signed for the region set `us-east-1,us-west-2`; `sigv4a_key` derives the ECDSA key. `aws-sigv4`",
+            "  has no SigV4a key cache, so `aws-sigv4/fresh` includes its key derivation. Both derive the",
+            "  scalar only (the public point, a scalar multiplication, is not needed to sign). The verifier",
+            "  derives the public key on the first verification and takes it from its cache from then on.",
+            "  `sigv4a_ecdsa` times the ECDSA signature alone (`EcdsaKey::sign` against aws-sigv4's",
+            "  `calculate_signature`, both with `p256` 0.14).",
+        ]
+    report += [
         "",
         "## All results",
         "",

@@ -143,7 +143,7 @@ impl Case {
 
     /// A provider that holds only the public key, as aws-sigv4 derives it.
     fn public_key_provider(&self) -> MemoryProvider {
-        let sec1 = aws_verifying_key(self).to_encoded_point(false);
+        let sec1 = aws_verifying_key(self).to_sec1_point(false);
         let key = PublicKey::from_sec1_bytes(sec1.as_bytes()).expect("a point on P-256");
         let mut provider = MemoryProvider::new();
         provider.insert(self.access_key.as_str(), Credential::from_public_key(key, self.principal()));

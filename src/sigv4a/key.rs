@@ -19,9 +19,14 @@
 
 use core::fmt;
 
+use std::sync::OnceLock;
+
+use ecdsa::DigestAlgorithm;
 use hmac::Mac;
-use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
-use p256::ecdsa::{DerSignature, SigningKey as P256SigningKey, VerifyingKey};
+use p256::ecdsa::signature::hazmat::PrehashVerifier;
+use p256::ecdsa::{DerSignature, VerifyingKey};
+use p256::elliptic_curve::PrimeField;
+use p256::{NistP256, NonZeroScalar};
 use zeroize::Zeroizing;
 
 use crate::error::SignError;
@@ -35,10 +40,15 @@ const MAX_DERIVATION_TRIES: u8 = 254;
 /// The fixed part of the KDF input after the counter: the output length, 256 bits.
 const OUTPUT_BITS: [u8; 4] = [0, 0, 1, 0];
 
-/// A SigV4a private key. Zeroized on drop (by `p256`), never printed.
+/// A SigV4a private key. Zeroized on drop, never printed.
+///
+/// Only the private scalar is kept: deriving a key is one HMAC-SHA256 per counter value, and the
+/// public point (a scalar multiplication, which signing does not need) is computed the first
+/// time [`EcdsaKey::public_key`] asks for it, then kept.
 #[derive(Clone)]
 pub struct EcdsaKey {
-    signing: P256SigningKey,
+    scalar: Zeroizing<NonZeroScalar>,
+    public: OnceLock<PublicKey>,
 }
 
 impl EcdsaKey {
@@ -70,8 +80,9 @@ impl EcdsaKey {
             if !increment(&mut candidate) {
                 continue;
             }
-            if let Ok(signing) = P256SigningKey::from_bytes(&(*candidate).into()) {
-                return Ok(Self { signing });
+            // Rejects zero and anything at or above the order n.
+            if let Some(scalar) = NonZeroScalar::from_repr((*candidate).into()).into_option() {
+                return Ok(Self { scalar: Zeroizing::new(scalar), public: OnceLock::new() });
             }
         }
         Err(SignError::InvalidCredentials { reason: "no SigV4a key could be derived from these credentials" })
@@ -79,12 +90,12 @@ impl EcdsaKey {
 
     /// The private scalar, big-endian (for tests against published vectors).
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.signing.to_bytes().into())
+        Zeroizing::new(self.scalar.to_repr().into())
     }
 
-    /// The public key.
+    /// The public key (computed on the first call).
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(*self.signing.verifying_key())
+        *self.public.get_or_init(|| PublicKey(VerifyingKey::from(p256::PublicKey::from_secret_scalar(&self.scalar))))
     }
 
     /// Signs `message` (a string to sign): ECDSA P-256 over its SHA-256, DER-encoded.
@@ -109,10 +120,13 @@ impl EcdsaKey {
     /// Signs a SHA-256 digest (of a string to sign): a DER-encoded signature, with the nonce
     /// derived deterministically (RFC 6979), so that signing needs no random source.
     pub(crate) fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature, SignError> {
-        let der: DerSignature = self
-            .signing
-            .sign_prehash(digest)
-            .map_err(|_| SignError::InvalidCredentials { reason: "ECDSA signing failed" })?;
+        // What `p256`'s `SigningKey` does, from the scalar alone.
+        let (signature, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, <NistP256 as DigestAlgorithm>::Digest>(
+            &self.scalar,
+            digest,
+            &[],
+        );
+        let der: DerSignature = signature.to_der();
         Signature::from_der(der.as_bytes())
             .map_err(|_| SignError::InvalidCredentials { reason: "ECDSA signing gave an oversized signature" })
     }
@@ -188,17 +202,17 @@ impl PublicKey {
 
     /// The uncompressed SEC1 encoding (65 bytes).
     pub fn to_sec1_bytes(&self) -> Vec<u8> {
-        self.0.to_encoded_point(false).as_bytes().to_vec()
+        self.0.to_sec1_point(false).as_bytes().to_vec()
     }
 
     /// The x coordinate, 64 lowercase hex digits.
     pub fn x_hex(&self) -> String {
-        self.0.to_encoded_point(false).x().map(hex::encode).unwrap_or_default()
+        self.0.to_sec1_point(false).x().map(hex::encode).unwrap_or_default()
     }
 
     /// The y coordinate, 64 lowercase hex digits.
     pub fn y_hex(&self) -> String {
-        self.0.to_encoded_point(false).y().map(hex::encode).unwrap_or_default()
+        self.0.to_sec1_point(false).y().map(hex::encode).unwrap_or_default()
     }
 
     /// Whether `signature` (DER-encoded ECDSA) signs `message` (a string to sign) under this
