@@ -53,7 +53,7 @@ impl BotocoreCase {
     fn wire(&self) -> Wire {
         let mut target = self.target();
         let mut headers = self.headers.clone();
-        if self.is_query_auth() {
+        if self.signing.is_query_auth() {
             for (k, v) in &self.expected.added_query {
                 target.push(if target.contains('?') { '&' } else { '?' });
                 target.push_str(&uri_encode(k));
@@ -73,41 +73,32 @@ impl BotocoreCase {
     }
 
     fn verifier(&self) -> Verifier {
-        let mut config = VerifierConfig::new([self.service.as_str()]).with_expose_debug(true);
-        if self.is_s3() {
+        let signing = &self.signing;
+        let mut config = VerifierConfig::new([signing.service.as_str()]).with_expose_debug(true);
+        if signing.is_s3() {
             config = config.with_s3_rules();
-        } else if self.unsigned {
+        } else if signing.unsigned {
             config = config.with_unsigned_payload(true);
-            if self.is_query_auth() {
+            if signing.is_query_auth() {
                 // SigV4QueryAuth with payload signing off signs UNSIGNED-PAYLOAD without declaring
                 // it anywhere: the verifier must be told, with S3's payload rules (the path stays
                 // normalized). Signed SigV4QueryAuth URLs sign the hash of the (empty) body.
                 config = config.with_s3_payload_rules(true);
             }
         }
-        let time: AmzDate = self.time.parse().expect("case time");
+        let time = signing.amz_date().expect("case time");
         Verifier::new(config).with_clock(FixedClock::new(time))
     }
 
-    fn provider(&self) -> MemoryProvider {
-        let kind = if self.token.is_some() { PrincipalKind::AssumedRole } else { PrincipalKind::IamUser };
-        let mut principal =
-            Principal::new("123456789012", format!("arn:aws:iam::123456789012:user/{}", self.name), kind);
-        if let Some(t) = &self.token {
-            principal = principal.with_session_token(t.as_str());
-        }
-        MemoryProvider::new().with_key(self.access_key_id.as_str(), self.secret_access_key.as_str(), principal)
-    }
-
     fn uri_mode(&self) -> UriMode {
-        if self.is_s3() { UriMode::S3 } else { UriMode::Normalized }
+        if self.signing.is_s3() { UriMode::S3 } else { UriMode::Normalized }
     }
 
     /// What a changed body must give: the body is in the signature only as the payload line
     /// (`SignatureDoesNotMatch`), or as the declared `x-amz-content-sha256`
     /// (`XAmzContentSHA256Mismatch`), or not at all (`UNSIGNED-PAYLOAD`).
     fn body_change_code(&self) -> Option<&'static str> {
-        match (self.unsigned, self.auth.as_str()) {
+        match (self.signing.unsigned, self.signing.auth.as_str()) {
             (true, _) => None,
             (false, "S3SigV4Auth") => Some(CONTENT_SHA256_MISMATCH),
             (false, _) => Some(SIGNATURE_DOES_NOT_MATCH),
@@ -140,7 +131,7 @@ struct Finding {
 /// Verifies one botocore case and its changed copies; returns what went wrong.
 fn check_boto(case: &BotocoreCase, findings: &mut Vec<Finding>, changed: &mut usize) -> bool {
     let verifier = case.verifier();
-    let provider = case.provider();
+    let provider = case.signing.provider(&case.name);
     let wire = case.wire();
     let mut fail = |what: &'static str, detail: String| {
         findings.push(Finding { case: case.name.clone(), what, detail });
@@ -163,13 +154,13 @@ fn check_boto(case: &BotocoreCase, findings: &mut Vec<Finding>, changed: &mut us
         match r {
             Ok(v) => {
                 let auth_ok = match v.auth {
-                    AuthMethod::Header => !case.is_query_auth(),
-                    AuthMethod::PresignedQuery { .. } => case.is_query_auth(),
+                    AuthMethod::Header => !case.signing.is_query_auth(),
+                    AuthMethod::PresignedQuery { .. } => case.signing.is_query_auth(),
                     _ => false,
                 };
                 let payload_ok = match v.payload {
-                    PayloadState::Unsigned => case.unsigned,
-                    PayloadState::Checked => !case.unsigned,
+                    PayloadState::Unsigned => case.signing.unsigned,
+                    PayloadState::Checked => !case.signing.unsigned,
                     _ => false,
                 };
                 if !auth_ok || !payload_ok || v.signed_headers() != case.expected.signed_headers {
@@ -237,7 +228,7 @@ fn check_boto(case: &BotocoreCase, findings: &mut Vec<Finding>, changed: &mut us
 
     // One hex digit of the signature.
     let mut w = wire.clone();
-    if case.is_query_auth() {
+    if case.signing.is_query_auth() {
         let at = w.target.find("X-Amz-Signature=").expect("X-Amz-Signature") + "X-Amz-Signature=".len();
         let mut t = std::mem::take(&mut w.target).into_bytes();
         t[at + 5] = next_hex(t[at + 5]);
@@ -263,7 +254,7 @@ fn botocore_vectors_verify() {
     let mut findings = Vec::new();
     let mut changed = 0;
     for case in &cases {
-        let key = format!("{} payload={}", case.auth, if case.unsigned { "unsigned" } else { "signed" });
+        let key = format!("{} payload={}", case.signing.auth, case.signing.payload());
         let entry = per_class.entry(key).or_default();
         entry.0 += 1;
         if check_boto(case, &mut findings, &mut changed) {

@@ -4,12 +4,14 @@
 //!
 //! * [`aws_signer`]: signing with aws-sigv4 (the AWS SDK for Rust signer), and capturing what it
 //!   logs;
+//! * [`crt`]: the vector files of AWS's C signer, and running every case of one;
 //! * `frames`: in-memory bodies (feature `http-body`);
 //! * [`strategies`]: proptest strategies for request parts;
 //! * [`tamper`]: verifying requests, and changing one byte of them;
 //! * [`vectors`]: the JSON vector files of `tests/interop`.
 
 pub mod aws_signer;
+pub mod crt;
 #[cfg(feature = "http-body")]
 pub mod frames;
 pub mod strategies;

@@ -1,7 +1,9 @@
-//! The JSON vector files of `tests/interop`: field readers, and the cases of
-//! `botocore_vectors.json`.
+//! The JSON vector files of `tests/interop`: field readers, how a case was signed, and the
+//! cases of `botocore_vectors.json`.
 
 use serde_json::Value;
+use sigv4_kit::AmzDate;
+use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind};
 
 /// `tests/interop/botocore_vectors.json`, made by `tests/interop/botocore_vectors.py`.
 pub const BOTOCORE_VECTORS: &str = include_str!("../interop/botocore_vectors.json");
@@ -62,18 +64,95 @@ pub fn botocore_case_values(doc: &Value) -> &[Value] {
     doc.get("cases").and_then(Value::as_array).expect("a \"cases\" array")
 }
 
-/// One case of the botocore vector file: the request as botocore got it, and what botocore made.
-pub struct BotocoreCase {
-    pub name: String,
+/// How a case of a vector file was signed: the signer class (`auth`), the service, the time, the
+/// credentials, the expiry of a presigned request and whether the payload was left unsigned.
+pub struct Signing {
     pub auth: String,
     pub service: String,
-    pub region: String,
     pub time: String,
     pub access_key_id: String,
     pub secret_access_key: String,
     pub token: Option<String>,
     pub expires: Option<u64>,
     pub unsigned: bool,
+}
+
+impl Signing {
+    /// Reads the fields every vector file has; `expires` must be set exactly for query auth.
+    pub fn parse(v: &Value) -> Result<Self, String> {
+        let creds = v.get("credentials").ok_or("missing credentials")?;
+        let signing = Self {
+            auth: str_field(v, "auth")?,
+            service: str_field(v, "service")?,
+            time: str_field(v, "time")?,
+            access_key_id: str_field(creds, "access_key_id")?,
+            secret_access_key: str_field(creds, "secret_access_key")?,
+            token: opt_str_field(creds, "token")?,
+            expires: expires_field(v)?,
+            unsigned: unsigned_payload_field(v)?,
+        };
+        if signing.is_query_auth() != signing.expires.is_some() {
+            return Err(format!("{}: expires must be set exactly for query auth", signing.auth));
+        }
+        Ok(signing)
+    }
+
+    /// Whether the request was presigned (the `…QueryAuth` classes).
+    pub fn is_query_auth(&self) -> bool {
+        self.auth.ends_with("QueryAuth")
+    }
+
+    /// Whether it was signed with the S3 rules (the `S3SigV4…` and `CrtS3SigV4…` classes).
+    pub fn is_s3(&self) -> bool {
+        self.auth.strip_prefix("Crt").unwrap_or(&self.auth).starts_with("S3")
+    }
+
+    /// The signing time.
+    pub fn amz_date(&self) -> Result<AmzDate, String> {
+        self.time.parse().map_err(|e| format!("time {:?}: {e}", self.time))
+    }
+
+    /// The date of the credential scope (the first 8 characters of the time).
+    pub fn date(&self) -> &str {
+        self.time.get(..8).unwrap_or(&self.time)
+    }
+
+    /// Who signed, in account `123456789012`: IAM user `name`, or with a session token a session
+    /// of role `name` that carries the token.
+    pub fn principal(&self, name: &str) -> Principal {
+        match &self.token {
+            Some(token) => Principal::new(
+                "123456789012",
+                format!("arn:aws:sts::123456789012:assumed-role/{name}/session"),
+                PrincipalKind::AssumedRole,
+            )
+            .with_session_token(token.as_str()),
+            None => {
+                Principal::new("123456789012", format!("arn:aws:iam::123456789012:user/{name}"), PrincipalKind::IamUser)
+            }
+        }
+    }
+
+    /// A provider holding the secret access key, for [`Signing::principal`] `name`.
+    pub fn provider(&self, name: &str) -> MemoryProvider {
+        MemoryProvider::new().with_key(
+            self.access_key_id.as_str(),
+            self.secret_access_key.as_str(),
+            self.principal(name),
+        )
+    }
+
+    /// `signed` or `unsigned`, as the `payload` field says.
+    pub fn payload(&self) -> &'static str {
+        if self.unsigned { "unsigned" } else { "signed" }
+    }
+}
+
+/// One case of the botocore vector file: the request as botocore got it, and what botocore made.
+pub struct BotocoreCase {
+    pub name: String,
+    pub signing: Signing,
+    pub region: String,
     pub method: String,
     pub host: String,
     pub path: String,
@@ -96,20 +175,12 @@ pub struct BotocoreExpected {
 impl BotocoreCase {
     /// Reads a case of the vector file.
     pub fn parse(v: &Value) -> Result<Self, String> {
-        let creds = v.get("credentials").ok_or("missing credentials")?;
         let req = v.get("request").ok_or("missing request")?;
         let exp = v.get("expected").ok_or("missing expected")?;
         Ok(Self {
             name: str_field(v, "name")?,
-            auth: str_field(v, "auth")?,
-            service: str_field(v, "service")?,
+            signing: Signing::parse(v)?,
             region: str_field(v, "region")?,
-            time: str_field(v, "time")?,
-            access_key_id: str_field(creds, "access_key_id")?,
-            secret_access_key: str_field(creds, "secret_access_key")?,
-            token: opt_str_field(creds, "token")?,
-            expires: expires_field(v)?,
-            unsigned: unsigned_payload_field(v)?,
             method: str_field(req, "method")?,
             host: str_field(req, "host")?,
             path: str_field(req, "path")?,
@@ -133,16 +204,6 @@ impl BotocoreCase {
             .enumerate()
             .map(|(i, v)| Self::parse(v).unwrap_or_else(|e| panic!("case #{i} does not parse: {e}")))
             .collect()
-    }
-
-    /// Whether botocore presigned the request (`SigV4QueryAuth`, `S3SigV4QueryAuth`).
-    pub fn is_query_auth(&self) -> bool {
-        matches!(self.auth.as_str(), "SigV4QueryAuth" | "S3SigV4QueryAuth")
-    }
-
-    /// Whether botocore signed with the S3 rules (`S3SigV4Auth`, `S3SigV4QueryAuth`).
-    pub fn is_s3(&self) -> bool {
-        matches!(self.auth.as_str(), "S3SigV4Auth" | "S3SigV4QueryAuth")
     }
 
     /// The request target: the wire path and, when there is one, `?` and the wire query.
