@@ -158,8 +158,13 @@ fn the_region_set_is_signed() {
     rejected(verify(&v, &widened), "SignatureDoesNotMatch");
     let missing = with_query(&url, |q| q.replace("&X-Amz-Region-Set=us-east-1", ""));
     rejected(verify(&v, &missing), "AuthorizationQueryParametersError");
-    // Both a header and a parameter: ambiguous.
+    // Both a header and a parameter: ambiguous, in either kind of request (and in any case or
+    // encoding of the parameter's name).
     rejected(verify(&v, &with_header(&url, "x-amz-region-set", Some("us-east-1"))), "InvalidArgument");
+    for param in ["X-Amz-Region-Set=%2A", "x-amz-region-set=us-east-1", "X-Amz-Region%2DSet=%2A"] {
+        let e = rejected(verify(&v, &with_query(&request, |_| param.to_owned())), "InvalidArgument");
+        assert!(e.message().contains("both"), "{param}: {e}");
+    }
 }
 
 #[test]
@@ -326,6 +331,14 @@ fn the_signer_refuses_what_it_cannot_sign() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(signer("us-east-1", SigningSettings::s3()).sign(&mut r).is_err());
     assert_eq!(r.headers().len(), 1, "the request is unchanged on error");
+    // Presigning puts the region set in the query: a header naming one, even the same, is refused.
+    for set in ["eu-west-1", "us-east-1"] {
+        let mut h = with_header(&r, "x-amz-region-set", Some(set));
+        let e = signer("us-east-1", SigningSettings::s3_presigned(300))
+            .sign(&mut h)
+            .expect_err("presigning a request with an X-Amz-Region-Set header");
+        assert!(e.to_string().contains("x-amz-region-set"), "{e}");
+    }
     // SigV4 never sends a region set.
     let mut v4 = r.clone();
     assert!(

@@ -447,7 +447,15 @@ impl SigV4Signer {
         check_existing(request, "x-amz-date", Some(date), "differs from the signing time")?;
         let added = match expires_in {
             None => HeaderAdditions::plan(request, s, date, payload_line, token, self.region_set())?,
-            Some(_) => HeaderAdditions::default(),
+            Some(_) => {
+                // A presigned request names its region set (SigV4a) in the query only.
+                let reason = match self.region_set() {
+                    Some(_) => "is a query parameter in a presigned SigV4a request",
+                    None => "is only sent with SigV4a",
+                };
+                check_existing(request, "x-amz-region-set", None, reason)?;
+                HeaderAdditions::default()
+            }
         };
 
         let selection = HeaderSelection::Exclude(&s.excluded_headers);

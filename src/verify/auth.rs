@@ -72,7 +72,7 @@ pub(crate) fn claim<'r>(request: &SignableRequest<'r>, max_expiry: u64) -> Resul
 }
 
 /// Whether the percent-decoded `wire` equals `name`, ignoring ASCII case.
-fn decoded_eq(wire: &str, name: &str) -> bool {
+pub(crate) fn decoded_eq(wire: &str, name: &str) -> bool {
     if !wire.contains('%') {
         return wire.eq_ignore_ascii_case(name);
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use hmac::Mac;
 use subtle::ConstantTimeEq;
 
-use super::auth::{Claim, Location, claim};
+use super::auth::{Claim, Location, claim, decoded_eq};
 use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
@@ -180,6 +180,15 @@ impl Verifier {
         let malformed = claim.location.malformed();
         let header = single_header(request, "x-amz-region-set", malformed)?;
         match (claim.location, header) {
+            // A region set in the query too would leave the application two to choose from.
+            (Location::Header, Some(_))
+                if crate::canonical::query::params(request.query()).any(|p| decoded_eq(p.key, "x-amz-region-set")) =>
+            {
+                return Err(VerifyError::new(
+                    ErrorCode::InvalidArgument,
+                    "the region set is both an X-Amz-Region-Set header and a query parameter",
+                ));
+            }
             (Location::Header, Some(set)) => claim.region = std::borrow::Cow::Borrowed(set.trim()),
             (Location::Header, None) => {
                 return Err(VerifyError::new(malformed, "a SigV4a request needs the X-Amz-Region-Set header"));
