@@ -241,15 +241,14 @@ fn check_s3_chunked_example(name: &str) {
     assert_eq!(stream.decoded_length(), body.len() as u64);
     let names: Vec<String> = trailers.iter().map(|(n, _)| n.clone()).collect();
     assert_eq!(stream.announced_trailers(), names.as_slice());
-    let mut decoder = stream.decoder();
+    let mut decoder = stream.decoder_with_limits(small_chunks());
     let decoded = decode_all(&mut decoder, &wire, 1000).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     assert!(decoded == body, "{name}: decoded body");
     assert_eq!(decoder.trailers(), trailers.as_slice(), "{name}: trailers");
     // The same with a decoder built by hand, one byte at a time and all at once.
     for piece in [1, usize::MAX] {
         let chain = ChunkChain::new(key.clone(), time, &scope, seed);
-        let mut decoder =
-            ChunkedDecoder::new(mode, Some(chain), body.len() as u64, names.clone(), ChunkLimits::default());
+        let mut decoder = ChunkedDecoder::new(mode, Some(chain), body.len() as u64, names.clone(), small_chunks());
         let decoded = decode_all(&mut decoder, &wire, piece).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert!(decoded == body, "{name}: decoded body (pieces of {piece})");
         assert!(decoder.is_done());
@@ -335,13 +334,8 @@ fn aws_c_auth_chunked_signing_v4() {
     assert_eq!(header(&headers, "content-length"), Some(wire.len().to_string().as_str()));
     assert_eq!(header(&headers, "x-amz-decoded-content-length"), Some(body.len().to_string().as_str()));
     let chain = ChunkChain::new(key, time, &scope, seed);
-    let mut decoder = ChunkedDecoder::new(
-        StreamingMode::SignedPayload,
-        Some(chain),
-        body.len() as u64,
-        Vec::new(),
-        ChunkLimits::default(),
-    );
+    let mut decoder =
+        ChunkedDecoder::new(StreamingMode::SignedPayload, Some(chain), body.len() as u64, Vec::new(), small_chunks());
     let decoded = decode_all(&mut decoder, &wire, 4096).expect("decodes");
     assert!(decoded == body);
 }
@@ -373,6 +367,15 @@ fn options(mode: StreamingMode, trailer: Option<ChecksumAlgorithm>, chunk_size: 
 
 fn request_parts() -> http::request::Parts {
     http::Request::put("https://bucket.s3.amazonaws.com/dir/key.bin").body(()).expect("request").into_parts().0
+}
+
+/// The default decoder limits, but with chunks of any size: the fixtures use chunks of a few
+/// bytes, so that every byte of a stream can be changed. `the_minimum_chunk_size` tests the
+/// default minimum.
+fn small_chunks() -> ChunkLimits {
+    let mut limits = ChunkLimits::default();
+    limits.min_chunk_size = 0;
+    limits
 }
 
 /// Verifies `parts` as a gateway does and returns the body decoder. `s3_rules` picks
@@ -545,7 +548,7 @@ proptest! {
         prop_assert_eq!(ChunkedEncoder::encoded_len(mode, body.len() as u64, chunk_size, trailer), wire.len() as u64);
 
         // The gateway.
-        let mut decoder = gateway_decoder(&parts, s3_rules, ChunkLimits::default());
+        let mut decoder = gateway_decoder(&parts, s3_rules, small_chunks());
         let mut decoded = Vec::new();
         let mut pushed = 0;
         for piece in wire_split.pieces(&wire) {
@@ -765,7 +768,7 @@ impl Stream {
 
     #[track_caller]
     fn expect(&self, wire: &[u8], want: Outcome, released: &[u8], what: &str) {
-        self.expect_with(ChunkLimits::default(), &PIECES, wire, want, released, what);
+        self.expect_with(small_chunks(), &PIECES, wire, want, released, what);
     }
 }
 
@@ -780,7 +783,7 @@ fn fixtures_decode() {
         );
         s.expect(&s.wire, Accepted, &s.body, &format!("{mode:?} untouched"));
         for s3_rules in [false, true] {
-            let mut d = gateway_decoder(&s.parts, s3_rules, ChunkLimits::default());
+            let mut d = gateway_decoder(&s.parts, s3_rules, small_chunks());
             assert_eq!(decode(&mut d, &s.wire, 7).0, Accepted);
             let want: Vec<(String, String)> =
                 trailer.map(|a| (a.header_name().to_owned(), checksum(a, &s.body))).into_iter().collect();
@@ -808,7 +811,7 @@ fn any_changed_byte_is_rejected() {
                 let mut w = s.wire.clone();
                 w[pos] ^= mask;
                 for piece in [1, usize::MAX] {
-                    let (got, out) = decode(&mut s.decoder(ChunkLimits::default()), &w, piece);
+                    let (got, out) = decode(&mut s.decoder(small_chunks()), &w, piece);
                     let what = format!("{mode:?}: byte {pos} ^ {mask:#04x} (pieces of {piece})");
                     assert_ne!(got, Accepted, "{what}");
                     assert!(out == s.released_before(pos), "{what}: {} bytes released", out.len());
@@ -823,7 +826,7 @@ fn any_changed_byte_is_rejected() {
         for mask in [0x01, 0x80] {
             let mut w = s.wire.clone();
             w[pos] ^= mask;
-            let (got, out) = decode(&mut s.decoder(ChunkLimits::default()), &w, 5);
+            let (got, out) = decode(&mut s.decoder(small_chunks()), &w, 5);
             assert_ne!(got, Accepted, "unsigned: byte {pos} ^ {mask:#04x}");
             assert!(out.len() <= s.body.len());
         }
@@ -1017,7 +1020,7 @@ fn truncated_stream() {
         for cut in 0..s.wire.len() {
             let what = format!("{mode:?}: cut at {cut} of {}", s.wire.len());
             s.expect_with(
-                ChunkLimits::default(),
+                small_chunks(),
                 &[1, usize::MAX],
                 &s.wire[..cut],
                 Finish(ErrorCode::IncompleteBody),
@@ -1053,7 +1056,7 @@ fn missing_final_chunk_and_bytes_after_it() {
             s.expect(&w, Push(ErrorCode::InvalidRequest), &s.body, &what("bytes after the end"));
         }
         // In a later push, after the stream is done.
-        let mut d = s.decoder(ChunkLimits::default());
+        let mut d = s.decoder(small_chunks());
         assert_eq!(decode(&mut d, &s.wire, usize::MAX).0, Accepted);
         assert!(d.is_done());
         let mut out = Vec::new();
@@ -1216,7 +1219,7 @@ fn wrong_checksum() {
 #[test]
 fn chunk_and_line_limits() {
     let s = stream(StreamingMode::SignedPayload, None);
-    let mut limits = ChunkLimits::default();
+    let mut limits = small_chunks();
     limits.max_chunk_size = CHUNK;
     s.expect_with(limits, &PIECES, &s.wire, Accepted, &s.body, "chunks at the size limit");
     limits.max_chunk_size = CHUNK - 1;
@@ -1232,7 +1235,7 @@ fn chunk_and_line_limits() {
     // Longest line: "40;chunk-signature=<64>", 83 bytes.
     let longest = s.header_line(0).len();
     assert_eq!(longest, 83);
-    let mut limits = ChunkLimits::default();
+    let mut limits = small_chunks();
     limits.max_line_len = longest;
     s.expect_with(limits, &PIECES, &s.wire, Accepted, &s.body, "lines at the length limit");
     limits.max_line_len = longest - 1;
@@ -1246,7 +1249,7 @@ fn chunk_and_line_limits() {
 
     // Trailer lines: "x-amz-trailer-signature:<64>" is the longest, 88 bytes.
     let t = stream(StreamingMode::SignedPayloadTrailer, Some(ChecksumAlgorithm::Crc32c));
-    let mut limits = ChunkLimits::default();
+    let mut limits = small_chunks();
     limits.max_line_len = 88;
     t.expect_with(limits, &PIECES, &t.wire, Accepted, &t.body, "trailer lines at the length limit");
     limits.max_line_len = 87;
@@ -1255,11 +1258,47 @@ fn chunk_and_line_limits() {
     let w = splice(&t.wire, line.end - 2..line.end - 2, &vec![b'A'; 5000]);
     t.expect(&w, Push(ErrorCode::InvalidRequest), &t.body, "endless trailer line");
     // Trailer count: the checksum and the signature line.
-    let mut limits = ChunkLimits::default();
+    let mut limits = small_chunks();
     limits.max_trailers = 2;
     t.expect_with(limits, &PIECES, &t.wire, Accepted, &t.body, "trailers at the count limit");
     limits.max_trailers = 1;
     t.expect_with(limits, &PIECES, &t.wire, Push(ErrorCode::InvalidRequest), &t.body, "trailers over the count limit");
+}
+
+/// Only the chunk that completes `x-amz-decoded-content-length` may be smaller than
+/// `min_chunk_size` (8 KiB by default, as S3 requires). The size is checked from the chunk
+/// header, before any of the chunk's data is taken or its signature checked.
+#[test]
+fn the_minimum_chunk_size() {
+    assert_eq!(ChunkLimits::default().min_chunk_size, 8 * 1024);
+    let refused = Push(ErrorCode::InvalidChunkSizeError);
+    for (mode, trailer) in ALL_MODES {
+        // Three 64-byte chunks and a 10-byte last one.
+        let s = stream(mode, trailer);
+        s.expect_with(ChunkLimits::default(), &PIECES, &s.wire, refused, b"", &format!("{mode:?}: default limits"));
+        let mut limits = ChunkLimits::default();
+        limits.min_chunk_size = CHUNK;
+        s.expect_with(limits, &PIECES, &s.wire, Accepted, &s.body, &format!("{mode:?}: at the minimum"));
+        limits.min_chunk_size = CHUNK + 1;
+        s.expect_with(limits, &PIECES, &s.wire, refused, b"", &format!("{mode:?}: one byte under the minimum"));
+        // A short chunk after a full one: refused there, after the full one was released.
+        let short = stream_declaring(mode, trailer, LEN + CHUNK, LEN);
+        limits.min_chunk_size = CHUNK;
+        short.expect_with(limits, &PIECES, &short.wire, refused, short.released(3), &format!("{mode:?}: short middle"));
+
+        // 8 KiB chunks and a short last one pass the default limits.
+        let body = letters(2 * 8192 + 5);
+        let mut parts = request_parts();
+        let mut encoder =
+            signer().sign_chunked(&mut parts, body.len() as u64, &options(mode, trailer, 8192)).expect("signs");
+        let mut wire = Vec::new();
+        encoder.push(&body, &mut wire);
+        encoder.finish(&mut wire);
+        let mut decoder = gateway_decoder(&parts, true, ChunkLimits::default());
+        let (got, out) = decode(&mut decoder, &wire, 1000);
+        assert_eq!(got, Accepted, "{mode:?}: 8 KiB chunks");
+        assert!(out == body, "{mode:?}: 8 KiB chunks decode");
+    }
 }
 
 /// After a failure every call fails with the same error and releases nothing, even when the
@@ -1277,7 +1316,7 @@ fn failure_is_terminal() {
         ("overlong", splice(&s.wire, s.frames[3].start..s.frames[3].start + 1, b"f"), ErrorCode::IncompleteBody),
     ];
     for (what, wire, code) in cases {
-        let mut d = s.decoder(ChunkLimits::default());
+        let mut d = s.decoder(small_chunks());
         let mut out = Vec::new();
         let bad = s.frames.iter().position(|f| wire[f.clone()] != s.wire[f.clone()]).expect("a changed frame");
         let end = s.frames[bad].end;
@@ -1435,26 +1474,22 @@ mod sigv4a {
                 assert_eq!(s.len(), 144, "{mode:?}: {s}");
                 assert!(s.starts_with("30") && (s.ends_with('*') || !s.contains('*')), "{mode:?}: {s}");
             }
-            let decoded =
-                decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), &wire, 5000).expect("decodes");
+            let decoded = decode_all(&mut gateway_decoder(&parts, true, small_chunks()), &wire, 5000).expect("decodes");
             assert!(decoded == body, "{mode:?}");
 
             // A changed data byte, a changed signature digit, and a signature without padding.
             let mut changed = wire.clone();
             let at = text.find("\r\n").expect("header line") + 10;
             changed[at] ^= 1;
-            assert!(decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), &changed, 5000).is_err());
+            assert!(decode_all(&mut gateway_decoder(&parts, true, small_chunks()), &changed, 5000).is_err());
             let first = sigs[0];
             let flipped = format!("{}{}", if first.starts_with("30") { "31" } else { "30" }, &first[2..]);
             let bad = text.replacen(first, &flipped, 1);
-            assert!(
-                decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), bad.as_bytes(), 5000).is_err()
-            );
+            assert!(decode_all(&mut gateway_decoder(&parts, true, small_chunks()), bad.as_bytes(), 5000).is_err());
             let unpadded = text.replacen(first, first.trim_end_matches('*'), 1);
             if unpadded.len() != text.len() {
                 assert!(
-                    decode_all(&mut gateway_decoder(&parts, true, ChunkLimits::default()), unpadded.as_bytes(), 5000)
-                        .is_err()
+                    decode_all(&mut gateway_decoder(&parts, true, small_chunks()), unpadded.as_bytes(), 5000).is_err()
                 );
             }
         }

@@ -865,14 +865,24 @@ fn sign_chunked_keeps_crlf_and_small_chunks() {
     assert_eq!(frames[5], "ld");
     assert!(frames[6].starts_with("0;chunk-signature="));
     let credentials = credentials_file("chunked-crlf", AKID, SECRET, None);
-    let file = SignedFile {
+    let mut file = SignedFile {
         name: "crlf".to_owned(),
         bytes: Vec::new(),
         credentials: credentials.clone(),
         args: vec!["--time".to_owned(), CHUNKED_TIME.to_owned(), "--s3".to_owned()],
     };
+    // Chunks under 8 KiB but for the last are refused, as S3 refuses them, unless allowed.
+    let (code, stdout) = verify(&file, &signed);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("\"code\": \"InvalidChunkSizeError\""), "{stdout}");
+    file.args.extend(["--min-chunk-size".to_owned(), "5".to_owned()]);
     let (code, stdout) = verify(&file, &signed);
     assert_eq!(code, Some(0), "{stdout}");
+    if let Some(min) = file.args.last_mut() {
+        *min = "6".to_owned();
+    }
+    let (code, stdout) = verify(&file, &signed);
+    assert_eq!(code, Some(1), "{stdout}");
     let _ = std::fs::remove_file(&credentials);
 }
 

@@ -810,14 +810,23 @@ mod chunked_decoder {
         ]
     }
 
+    /// The default limits but chunks of any size (the streams here have chunks under 100 bytes).
+    fn small_chunks() -> ChunkLimits {
+        let mut l = ChunkLimits::default();
+        l.min_chunk_size = 0;
+        l
+    }
+
     fn limits() -> impl Strategy<Value = ChunkLimits> {
         prop_oneof![
-            3 => Just(ChunkLimits::default()),
-            1 => (0usize..300, 0usize..120, 0usize..4).prop_map(|(chunk, line, trailers)| {
+            2 => Just(small_chunks()),
+            1 => Just(ChunkLimits::default()),
+            1 => (0usize..300, 0usize..120, 0usize..4, 0usize..100).prop_map(|(chunk, line, trailers, min)| {
                 let mut l = ChunkLimits::default();
                 l.max_chunk_size = chunk;
                 l.max_line_len = line;
                 l.max_trailers = trailers;
+                l.min_chunk_size = min;
                 l
             }),
         ]
@@ -1019,9 +1028,17 @@ mod chunked_decoder {
                     prop_assert_eq!(&out, &body);
                 }
             }
-            if wire == valid && limits == ChunkLimits::default() {
+            if wire == valid && limits == small_chunks() {
                 prop_assert!(accepted, "an untouched stream was refused");
-                prop_assert_eq!(out, body);
+                prop_assert_eq!(&out, &body);
+            }
+            // Under the default minimum only the last chunk may be short: a body of more than
+            // one chunk is refused, at its first chunk, before anything is released.
+            if wire == valid && limits == ChunkLimits::default() {
+                prop_assert_eq!(accepted, body.len() <= chunk_size, "the minimum chunk size");
+                if !accepted {
+                    prop_assert!(out.is_empty(), "released a chunk under the minimum");
+                }
             }
         }
     }

@@ -17,7 +17,7 @@ use common::frames::Frames;
 use http::{Request, Response};
 use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
-use sigv4_kit::chunked::{ChecksumAlgorithm, ChunkedOptions, SigningBody, StreamingMode};
+use sigv4_kit::chunked::{ChecksumAlgorithm, ChunkLimits, ChunkedOptions, SigningBody, StreamingMode};
 use sigv4_kit::tower::{AuthBody, SigV4Layer, VerifiedBody, verify_error};
 use sigv4_kit::verify::{
     Credential, CredentialProvider, LookupRequest, MemoryProvider, PayloadState, Principal, PrincipalKind,
@@ -123,9 +123,14 @@ struct Harness {
 
 impl Harness {
     fn new(config: VerifierConfig, max_buffered: usize) -> Self {
+        Self::with(config, |layer| layer.with_max_buffered_body(max_buffered))
+    }
+
+    /// A harness whose layer `configure` sets up.
+    fn with(config: VerifierConfig, configure: impl FnOnce(SigV4Layer<Flaky>) -> SigV4Layer<Flaky>) -> Self {
         let recorder = Recorder::default();
         let verifier = Verifier::new(config).with_clock(FixedClock::new(time()));
-        let layer = SigV4Layer::from_verifier(verifier, provider()).with_max_buffered_body(max_buffered);
+        let layer = configure(SigV4Layer::from_verifier(verifier, provider()));
         Self { service: layer.layer(recorder.clone()), recorder }
     }
 
@@ -380,6 +385,36 @@ fn an_aws_chunked_upload_is_decoded_and_its_headers_describe_the_decoded_body() 
     let seen = h.seen();
     assert_eq!(seen[0].error.as_deref(), Some("SignatureDoesNotMatch"));
     assert!(seen[0].bytes.len() < data.len() && data.starts_with(&seen[0].bytes));
+}
+
+/// Chunks under 8 KiB but for the last are refused, as S3 refuses them, before any of their
+/// data arrives; `with_chunk_limits` allows smaller ones.
+#[test]
+fn aws_chunked_chunks_under_the_minimum_size_are_refused_unless_allowed() {
+    let s = signer("AKIDEXAMPLE", "s3", SigningSettings::s3());
+    let data = payload(20_000);
+    let (mut parts, ()) = Request::put("https://bucket.s3.amazonaws.com/key").body(()).unwrap().into_parts();
+    let options = ChunkedOptions::new(StreamingMode::SignedPayload).with_chunk_size(1000);
+    let encoder = s.sign_chunked(&mut parts, data.len() as u64, &options).unwrap();
+    let wire = block_on(SigningBody::new(Full::new(Bytes::from(data.clone())), encoder).collect()).unwrap().to_bytes();
+
+    let mut h = Harness::s3();
+    h.call(Request::from_parts(parts.clone(), Frames::split(&wire, &[3000])));
+    let seen = h.seen();
+    assert_eq!(seen[0].error.as_deref(), Some("InvalidChunkSizeError"));
+    assert!(seen[0].bytes.is_empty(), "released {} bytes of a refused stream", seen[0].bytes.len());
+
+    for (min, error) in [(1000, None), (1001, Some("InvalidChunkSizeError"))] {
+        let mut limits = ChunkLimits::default();
+        limits.min_chunk_size = min;
+        let mut h = Harness::with(VerifierConfig::new(["s3"]).with_s3_rules(), |l| l.with_chunk_limits(limits));
+        h.call(Request::from_parts(parts.clone(), Frames::split(&wire, &[3000])));
+        let seen = h.seen();
+        assert_eq!(seen[0].error.as_deref(), error, "minimum {min}");
+        if error.is_none() {
+            assert_eq!(seen[0].bytes, data, "minimum {min}");
+        }
+    }
 }
 
 #[test]

@@ -105,9 +105,11 @@ pub static PERMANENT: LazyLock<MemoryProvider> = LazyLock::new(|| {
 pub const STS_TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
 
 fn temporary(token: &str) -> MemoryProvider {
-    MemoryProvider::new()
-        .with_key(SUITE_KEY.0, SUITE_KEY.1, principal("suite").with_session_token(token))
-        .with_key(S3_KEY.0, S3_KEY.1, principal("s3").with_session_token(token))
+    MemoryProvider::new().with_key(SUITE_KEY.0, SUITE_KEY.1, principal("suite").with_session_token(token)).with_key(
+        S3_KEY.0,
+        S3_KEY.1,
+        principal("s3").with_session_token(token),
+    )
 }
 
 /// The same keys as temporary credentials that require [`SUITE_TOKEN`].
@@ -191,12 +193,13 @@ pub fn consume(v: Verified, body: &[u8]) -> Option<&'static str> {
 }
 
 /// Decoder limits small enough that fuzzed inputs reach them: 256 KiB chunks, 1 KiB lines,
-/// 4 trailers.
+/// 4 trailers; and chunks of any size, so that small fuzzed chunks get past the size check.
 pub fn small_chunk_limits() -> ChunkLimits {
     let mut l = ChunkLimits::default();
     l.max_chunk_size = 256 * 1024;
     l.max_line_len = 1024;
     l.max_trailers = 4;
+    l.min_chunk_size = 0;
     l
 }
 

@@ -182,6 +182,10 @@ struct VerifyArgs {
     /// On a signature mismatch, include the canonical request and string to sign.
     #[arg(long)]
     explain: bool,
+    /// The smallest aws-chunked chunk accepted but for the last one, in bytes (S3 requires
+    /// 8 KiB); 0 accepts any size.
+    #[arg(long, value_name = "BYTES", default_value_t = 8192)]
+    min_chunk_size: usize,
 }
 
 /// What every signing subcommand takes: the request, the signing settings and the credentials.

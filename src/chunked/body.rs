@@ -59,7 +59,7 @@ use bytes::{Buf, Bytes};
 use http::HeaderMap;
 use http_body::{Body, Frame, SizeHint};
 
-use super::{ChunkedDecoder, ChunkedEncoder};
+use super::{ChunkLimits, ChunkedDecoder, ChunkedEncoder};
 use crate::verify::{StreamingPayload, VerifyError};
 
 /// Feeds every contiguous slice of `data` to `push`.
@@ -261,8 +261,13 @@ impl<B> VerifyingBody<B> {
     /// Verifies `inner` against a verified request's streaming payload, with the default
     /// limits. The size hint's upper bound is the remaining `x-amz-decoded-content-length`.
     pub fn from_payload(inner: B, payload: StreamingPayload) -> Self {
+        Self::from_payload_with_limits(inner, payload, ChunkLimits::default())
+    }
+
+    /// [`from_payload`](Self::from_payload) with the decoder's `limits`.
+    pub fn from_payload_with_limits(inner: B, payload: StreamingPayload, limits: ChunkLimits) -> Self {
         let expected = payload.decoded_length();
-        Self { expected_len: Some(expected), ..Self::new(inner, payload.decoder()) }
+        Self { expected_len: Some(expected), ..Self::new(inner, payload.decoder_with_limits(limits)) }
     }
 
     /// The decoder: its trailers and decoded length.

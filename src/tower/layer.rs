@@ -16,11 +16,18 @@ use tower_service::Service;
 
 use super::body::{BoxError, VerifiedBody};
 use super::reject::{json_protocol, rejection};
-use crate::chunked::VerifyingBody;
+use crate::chunked::{ChunkLimits, VerifyingBody};
 use crate::verify::{CredentialProvider, ErrorCode, PayloadState, Verified, Verifier, VerifierConfig, VerifyError};
 
 /// The default of [`SigV4Layer::with_max_buffered_body`]: 10 MiB.
 pub const DEFAULT_MAX_BUFFERED_BODY: usize = 10 * 1024 * 1024;
+
+/// How much of a body the layer reads, and the framing limits of `aws-chunked` bodies.
+#[derive(Debug, Clone, Copy)]
+struct BodyLimits {
+    max_buffered_body: usize,
+    chunks: ChunkLimits,
+}
 
 /// What every [`SigV4Auth`] made by one layer shares.
 struct Shared<P> {
@@ -32,12 +39,12 @@ struct Shared<P> {
 /// service sees it. See the [module documentation](super) for what it checks and answers.
 pub struct SigV4Layer<P> {
     shared: Arc<Shared<P>>,
-    max_buffered_body: usize,
+    limits: BodyLimits,
 }
 
 impl<P> Clone for SigV4Layer<P> {
     fn clone(&self) -> Self {
-        Self { shared: Arc::clone(&self.shared), max_buffered_body: self.max_buffered_body }
+        Self { shared: Arc::clone(&self.shared), limits: self.limits }
     }
 }
 
@@ -45,7 +52,8 @@ impl<P> fmt::Debug for SigV4Layer<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigV4Layer")
             .field("verifier", &self.shared.verifier)
-            .field("max_buffered_body", &self.max_buffered_body)
+            .field("max_buffered_body", &self.limits.max_buffered_body)
+            .field("chunk_limits", &self.limits.chunks)
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +67,8 @@ impl<P: CredentialProvider> SigV4Layer<P> {
 
     /// A layer around a ready [`Verifier`] (one with its own clock, say).
     pub fn from_verifier(verifier: Verifier, provider: P) -> Self {
-        Self { shared: Arc::new(Shared { verifier, provider }), max_buffered_body: DEFAULT_MAX_BUFFERED_BODY }
+        let limits = BodyLimits { max_buffered_body: DEFAULT_MAX_BUFFERED_BODY, chunks: ChunkLimits::default() };
+        Self { shared: Arc::new(Shared { verifier, provider }), limits }
     }
 
     /// The most bytes of body the layer holds in memory to check before calling the inner
@@ -72,7 +81,15 @@ impl<P: CredentialProvider> SigV4Layer<P> {
     /// a larger one (or one of unknown length) is checked as it streams, by [`VerifiedBody`].
     #[must_use]
     pub fn with_max_buffered_body(mut self, bytes: usize) -> Self {
-        self.max_buffered_body = bytes;
+        self.limits.max_buffered_body = bytes;
+        self
+    }
+
+    /// The limits `aws-chunked` bodies are decoded with (default [`ChunkLimits::default`]: at
+    /// most 16 MiB a chunk, and at least 8 KiB but for the last one, as S3 requires).
+    #[must_use]
+    pub fn with_chunk_limits(mut self, limits: ChunkLimits) -> Self {
+        self.limits.chunks = limits;
         self
     }
 
@@ -91,7 +108,7 @@ impl<S, P> Layer<S> for SigV4Layer<P> {
     type Service = SigV4Auth<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        SigV4Auth { inner, shared: Arc::clone(&self.shared), max_buffered_body: self.max_buffered_body }
+        SigV4Auth { inner, shared: Arc::clone(&self.shared), limits: self.limits }
     }
 }
 
@@ -101,12 +118,12 @@ impl<S, P> Layer<S> for SigV4Layer<P> {
 pub struct SigV4Auth<S, P> {
     inner: S,
     shared: Arc<Shared<P>>,
-    max_buffered_body: usize,
+    limits: BodyLimits,
 }
 
 impl<S: Clone, P> Clone for SigV4Auth<S, P> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone(), shared: Arc::clone(&self.shared), max_buffered_body: self.max_buffered_body }
+        Self { inner: self.inner.clone(), shared: Arc::clone(&self.shared), limits: self.limits }
     }
 }
 
@@ -184,11 +201,11 @@ where
         let clone = self.inner.clone();
         let mut inner = core::mem::replace(&mut self.inner, clone);
         let shared = Arc::clone(&self.shared);
-        let limit = self.max_buffered_body;
+        let limits = self.limits;
         let json = json_protocol(request.headers());
         ResponseFuture {
             inner: Box::pin(async move {
-                match authenticate(&shared, limit, request).await {
+                match authenticate(&shared, limits, request).await {
                     Ok(request) => inner.call(request).await.map(|r| r.map(Either::Left)),
                     Err(e) => Ok(rejection(&e, shared.verifier.now(), json).map(Either::Right)),
                 }
@@ -201,7 +218,7 @@ where
 /// it, its body.
 async fn authenticate<P, B>(
     shared: &Shared<P>,
-    limit: usize,
+    limits: BodyLimits,
     request: Request<B>,
 ) -> Result<Request<VerifiedBody<B>>, VerifyError>
 where
@@ -209,6 +226,7 @@ where
     B: Body<Data = Bytes> + Unpin,
     B::Error: Into<BoxError>,
 {
+    let limit = limits.max_buffered_body;
     let (mut parts, body) = request.into_parts();
     // The body's length: `Content-Length`, or what the transport knows (hyper knows that a
     // request with neither `Content-Length` nor `Transfer-Encoding` has an empty body).
@@ -250,7 +268,7 @@ where
         (PayloadState::Pending(check), Err(body)) => VerifiedBody::hashed(body, check),
         (PayloadState::Streaming(stream), Err(body)) => {
             set_decoded_headers(&mut parts.headers, stream.decoded_length());
-            VerifiedBody::chunked(VerifyingBody::from_payload(body, stream))
+            VerifiedBody::chunked(VerifyingBody::from_payload_with_limits(body, stream, limits.chunks))
         }
         // Every other pairing cannot happen: the verifier reports `Checked` exactly when it was
         // given the body's hash. Fail closed all the same.

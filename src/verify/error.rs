@@ -53,6 +53,9 @@ pub enum ErrorCode {
     InternalError,
     /// The body is larger than the verifier will hold in memory to check it (400).
     EntityTooLarge,
+    /// A chunk of an `aws-chunked` body other than the last is smaller than the minimum chunk
+    /// size (400).
+    InvalidChunkSizeError,
 }
 
 impl ErrorCode {
@@ -76,6 +79,7 @@ impl ErrorCode {
             Self::InvalidRequest => "InvalidRequest",
             Self::InternalError => "InternalError",
             Self::EntityTooLarge => "EntityTooLarge",
+            Self::InvalidChunkSizeError => "InvalidChunkSizeError",
         }
     }
 
@@ -96,7 +100,8 @@ impl ErrorCode {
             | Self::IncompleteBody
             | Self::XAmzContentChecksumMismatch
             | Self::InvalidRequest
-            | Self::EntityTooLarge => StatusCode::BAD_REQUEST,
+            | Self::EntityTooLarge
+            | Self::InvalidChunkSizeError => StatusCode::BAD_REQUEST,
             Self::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }

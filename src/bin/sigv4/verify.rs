@@ -3,6 +3,7 @@
 
 use std::time::UNIX_EPOCH;
 
+use sigv4_kit::chunked::ChunkLimits;
 use sigv4_kit::verify::{
     AuthMethod, PayloadState, Principal, Regions, Verified, Verifier, VerifierConfig, VerifyError,
     parse_shared_credentials,
@@ -56,7 +57,9 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
         let mut payload = payload_name(&verified.payload);
         if let PayloadState::Streaming(stream) = core::mem::replace(&mut verified.payload, PayloadState::Checked) {
             let mode = stream.mode();
-            let mut decoder = stream.decoder();
+            let mut limits = ChunkLimits::default();
+            limits.min_chunk_size = args.min_chunk_size;
+            let mut decoder = stream.decoder_with_limits(limits);
             let mut decoded = Vec::new();
             decoder.push(raw.body(), &mut decoded)?;
             decoder.finish()?;
