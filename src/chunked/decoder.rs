@@ -97,8 +97,9 @@ impl ChunkedDecoder {
     /// `expected_len` decoded bytes (`x-amz-decoded-content-length`) and the trailers named in
     /// `announced` (`x-amz-trailer`).
     ///
-    /// Fails closed: in a signed mode without a chain, every [`push`](ChunkedDecoder::push)
-    /// and [`finish`](ChunkedDecoder::finish) is an error, never an unchecked release.
+    /// Fails closed: in a signed mode without a chain, or with a chain of the other algorithm
+    /// (SigV4 for a SigV4a mode, or the reverse), every [`push`](ChunkedDecoder::push) and
+    /// [`finish`](ChunkedDecoder::finish) is an error, never an unchecked release.
     pub fn new(
         mode: StreamingMode,
         chain: Option<ChunkChain>,
@@ -112,9 +113,14 @@ impl ChunkedDecoder {
             .filter_map(|n| ChecksumAlgorithm::from_header_name(n))
             .map(|a| (a, Checksum::new(a)))
             .collect();
-        let failed = (mode.is_signed() && chain.is_none()).then(|| {
-            VerifyError::new(ErrorCode::InternalError, "a signed aws-chunked body needs the chunk chain to verify it")
-        });
+        let failed = match (mode.algorithm(), &chain) {
+            (Some(_), None) => Some("a signed aws-chunked body needs the chunk chain to verify it"),
+            (Some(algorithm), Some(chain)) if chain.algorithm() != algorithm => {
+                Some("the chunk chain's algorithm is not the one of the streaming mode")
+            }
+            _ => None,
+        }
+        .map(|message| VerifyError::new(ErrorCode::InternalError, message));
         Self {
             mode,
             chain,
@@ -440,6 +446,28 @@ mod tests {
             let sig = "0".repeat(64);
             assert!(d.push(format!("1;chunk-signature={sig}\r\nx\r\n").as_bytes(), &mut out).is_err());
             assert!(out.is_empty());
+            assert!(d.finish().is_err());
+        }
+    }
+
+    #[cfg(feature = "sigv4a")]
+    #[test]
+    fn a_chain_of_the_other_algorithm_fails_closed() {
+        use crate::chunked::ChunkChain;
+        use crate::verify::ErrorCode;
+        use crate::{CredentialScope, Signature, SigningKey};
+
+        let time = "20130524T000000Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        let scope = CredentialScope::new(time, "us-east-1", "s3").unwrap_or_else(|e| panic!("{e}"));
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let hmac = ChunkChain::new(SigningKey::derive(secret, &scope), time, &scope, Signature::from_bytes([0; 32]));
+        let key = crate::sigv4a::EcdsaKey::derive("AKIDEXAMPLE", secret).unwrap_or_else(|e| panic!("{e}"));
+        let ecdsa = ChunkChain::sigv4a(key, time, &scope, Signature::from_bytes([0; 32]));
+        for (mode, chain) in [(StreamingMode::EcdsaSignedPayload, hmac), (StreamingMode::SignedPayload, ecdsa)] {
+            let mut d = ChunkedDecoder::new(mode, Some(chain), 0, Vec::new(), ChunkLimits::default());
+            let mut out = Vec::new();
+            let e = d.push(b"0;chunk-signature=", &mut out).expect_err("a mismatched chain");
+            assert_eq!(e.error_code(), ErrorCode::InternalError, "{mode:?}");
             assert!(d.finish().is_err());
         }
     }
