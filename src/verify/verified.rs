@@ -138,7 +138,10 @@ impl Verified {
         self.scope.part(1)
     }
 
-    /// The scope region; for SigV4a, the signed region set (`us-east-1,us-west-2`, `*`).
+    /// The scope region; for SigV4a, the signed region set (`us-east-1,us-west-2`, `*`, `us-*`),
+    /// which the verifier checked covers one of its accepted regions. To authorize a SigV4a
+    /// request for a region, ask [`Regions::allows_region_set`](crate::verify::Regions::allows_region_set)
+    /// rather than comparing this with a region name.
     pub fn region(&self) -> &str {
         self.scope.part(2)
     }
