@@ -206,14 +206,16 @@ impl KeyCache {
         self.lookup(akid, secret, credentials.secret_digest(), scope)
     }
 
-    /// The prepared key for an access key id and secret, derived on a miss.
+    /// The prepared key for an access key id and secret (whose SHA-256 is `secret_digest`),
+    /// derived on a miss.
     pub(crate) fn prepared_for_secret(
         &self,
         access_key_id: &str,
         secret: &str,
+        secret_digest: &[u8; 32],
         scope: &CredentialScope<'_>,
     ) -> Arc<PreparedKey> {
-        self.lookup(access_key_id, secret, &crate::canonical::sha256(secret.as_bytes()), scope)
+        self.lookup(access_key_id, secret, secret_digest, scope)
     }
 
     fn lookup(
@@ -311,7 +313,7 @@ mod tests {
     fn the_prepared_mac_is_the_keyed_hmac() {
         let cache = KeyCache::new(1);
         let s = scope("us-east-1");
-        let prepared = cache.prepared_for_secret("AKID", "secret", &s);
+        let prepared = cache.prepared_for_secret("AKID", "secret", &crate::canonical::sha256(b"secret"), &s);
         let mut a = prepared.mac();
         let mut b = SigningKey::derive("secret", &s).mac();
         a.update(b"string to sign");

@@ -151,7 +151,7 @@ fn split_credential(algorithm: Algorithm, credential: &str) -> Result<Credential
 /// appears once.
 fn check_signed_headers(list: &str) -> Result<(), &'static str> {
     let mut prev: Option<&str> = None;
-    for name in list.split(';') {
+    for name in crate::canonical::split_names(list) {
         if name.is_empty() || !name.bytes().all(|b| crate::request::is_tchar(b) && !b.is_ascii_uppercase()) {
             return Err("SignedHeaders must be lowercase header names separated by ';'");
         }

@@ -147,10 +147,17 @@ impl fmt::Debug for Principal {
 /// The secret part of a credential. Cloning shares the secret rather than copying it.
 #[derive(Clone)]
 enum Secret {
-    AccessKey(Arc<Zeroizing<String>>),
+    AccessKey(Arc<AccessSecret>),
     SigningKey(SigningKey),
     #[cfg(feature = "sigv4a")]
     EcdsaPublic(crate::sigv4a::PublicKey),
+}
+
+/// A secret access key and its SHA-256, which keys the verifier's [`KeyCache`]: computed once
+/// per credential rather than on every request.
+struct AccessSecret {
+    secret: Zeroizing<String>,
+    digest: [u8; 32],
 }
 
 /// The error for a credential that cannot check this kind of signature.
@@ -169,7 +176,9 @@ pub struct Credential {
 impl Credential {
     /// A credential holding the secret access key.
     pub fn from_secret(secret_access_key: impl Into<String>, principal: Principal) -> Self {
-        Self { secret: Secret::AccessKey(Arc::new(Zeroizing::new(secret_access_key.into()))), principal }
+        let secret = Zeroizing::new(secret_access_key.into());
+        let digest = crate::canonical::sha256(secret.as_bytes());
+        Self { secret: Secret::AccessKey(Arc::new(AccessSecret { secret, digest })), principal }
     }
 
     /// A credential holding a signing key already derived for the lookup's scope, so the
@@ -214,7 +223,9 @@ impl Credential {
     ) -> Result<SigningKey, VerifyError> {
         match &self.secret {
             Secret::SigningKey(k) => Ok(k.clone()),
-            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, s, scope).key().clone()),
+            Secret::AccessKey(s) => {
+                Ok(cache.prepared_for_secret(access_key_id, &s.secret, &s.digest, scope).key().clone())
+            }
             #[cfg(feature = "sigv4a")]
             Secret::EcdsaPublic(_) => {
                 Err(wrong_kind("the credential provider returned a SigV4a public key for a SigV4 request"))
@@ -232,7 +243,7 @@ impl Credential {
     ) -> Result<Hmac<Sha256>, VerifyError> {
         match &self.secret {
             Secret::SigningKey(k) => Ok(k.mac()),
-            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, s, scope).mac()),
+            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, &s.secret, &s.digest, scope).mac()),
             #[cfg(feature = "sigv4a")]
             Secret::EcdsaPublic(_) => {
                 Err(wrong_kind("the credential provider returned a SigV4a public key for a SigV4 request"))
@@ -250,7 +261,7 @@ impl Credential {
         match &self.secret {
             Secret::EcdsaPublic(k) => Ok(*k),
             Secret::AccessKey(s) => cache
-                .get_or_derive(access_key_id, s)
+                .get_or_derive(access_key_id, &s.secret)
                 .map_err(|_| wrong_kind("no SigV4a key can be derived from the credential")),
             Secret::SigningKey(_) => {
                 Err(wrong_kind("the credential provider returned a SigV4 signing key for a SigV4a request"))

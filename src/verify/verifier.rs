@@ -16,7 +16,7 @@ use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
 use super::verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified, VerifiedScope};
-use crate::canonical::{CanonicalRequest, HeaderSelection};
+use crate::canonical::{CanonicalRequest, HeaderSelection, NameList};
 use crate::chunked::{ChunkChain, StreamingMode};
 use crate::error::SignError;
 use crate::key::KeyCache;
@@ -277,7 +277,8 @@ impl Verifier {
         claim: &Claim<'_>,
         date_header: Option<&str>,
     ) -> Result<(), VerifyError> {
-        let signed = |name: &str| crate::canonical::in_list(&claim.signed_headers, name);
+        let list = NameList::new(&claim.signed_headers);
+        let signed = |name: &str| list.contains(name);
         let unsigned = |name: &str| {
             VerifyError::new(
                 ErrorCode::AccessDenied,
@@ -293,7 +294,7 @@ impl Verifier {
         if !claim.algorithm.scope_has_region() && claim.location == Location::Header && !signed("x-amz-region-set") {
             return Err(unsigned("x-amz-region-set"));
         }
-        for name in claim.signed_headers.split(';') {
+        for name in list.iter() {
             if request.header(name).is_none() {
                 return Err(VerifyError::new(
                     ErrorCode::AccessDenied,
@@ -568,10 +569,11 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             }
             (Location::Query { .. }, _) => &["X-Amz-Signature"],
         };
+        let signed_headers = NameList::new(&self.claim.signed_headers);
         let canonical = CanonicalRequest::build(
             &self.request,
             v.config.uri_mode,
-            HeaderSelection::Only(&self.claim.signed_headers),
+            HeaderSelection::Only(&signed_headers),
             skip,
             payload_line,
             &[],
