@@ -89,12 +89,12 @@ impl Signature {
     /// ```
     pub fn parse_der_hex(s: &str) -> Result<Self, SignatureParseError> {
         let len = s.len() / 2;
-        if !s.len().is_multiple_of(2) || !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&len) || has_uppercase(s) {
+        if !s.len().is_multiple_of(2) || !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&len) {
             return Err(SignatureParseError);
         }
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
         let out = bytes.get_mut(..len).ok_or(SignatureParseError)?;
-        hex::decode_to_slice(s, out).map_err(|_| SignatureParseError)?;
+        decode_lower_hex(s.as_bytes(), out)?;
         Ok(Self { len: len as u8, bytes })
     }
 
@@ -121,8 +121,41 @@ impl Signature {
     }
 }
 
-fn has_uppercase(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_uppercase())
+/// The value of every lowercase hex digit; `0xff` for every other byte.
+// Evaluated at compile time: an index out of bounds would fail the build, never a request.
+#[allow(clippy::indexing_slicing)]
+const LOWER_HEX_VALUES: [u8; 256] = {
+    let mut values = [0xff; 256];
+    let mut i = 0;
+    while i < 16 {
+        let digit = if i < 10 { b'0' + i } else { b'a' + i - 10 };
+        values[digit as usize] = i;
+        i += 1;
+    }
+    values
+};
+
+/// The value of a lowercase hex digit, or `0xff`.
+#[inline]
+fn lower_hex_value(b: u8) -> u8 {
+    LOWER_HEX_VALUES.get(usize::from(b)).copied().unwrap_or(0xff)
+}
+
+/// Decodes lowercase hex `digits` (two for each byte of `out`); uppercase digits are refused,
+/// since no SigV4 or SigV4a signer sends them.
+fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> Result<(), SignatureParseError> {
+    if digits.len() != 2 * out.len() {
+        return Err(SignatureParseError);
+    }
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let [high, low] = pair else { return Err(SignatureParseError) };
+        let (h, l) = (lower_hex_value(*high), lower_hex_value(*low));
+        if (h | l) > 0x0f {
+            return Err(SignatureParseError);
+        }
+        *byte = (h << 4) | l;
+    }
+    Ok(())
 }
 
 impl PartialEq for Signature {
@@ -159,11 +192,8 @@ impl FromStr for Signature {
     /// Parses 64 **lowercase** hex digits, the only form SigV4 produces. SigV4a signatures are
     /// parsed with [`Signature::parse_der_hex`].
     fn from_str(s: &str) -> Result<Self, SignatureParseError> {
-        if s.len() != 64 || has_uppercase(s) {
-            return Err(SignatureParseError);
-        }
         let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).map_err(|_| SignatureParseError)?;
+        decode_lower_hex(s.as_bytes(), &mut out)?;
         Ok(Self::from_bytes(out))
     }
 }
@@ -182,6 +212,29 @@ mod tests {
         }
         let long = "ab".repeat(72);
         assert_eq!(Signature::parse_der_hex(&long).map(|s| s.to_string()), Ok(long));
+    }
+
+    #[test]
+    fn sigv4_signatures_are_64_lowercase_hex_digits() {
+        let good = "0123456789abcdef".repeat(4);
+        let sig: Signature = good.parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sig.to_string(), good);
+        for bad in ["", &good[..62], &format!("{good}00"), &good.to_uppercase(), &format!("{}é", &good[..62])] {
+            assert!(bad.parse::<Signature>().is_err(), "{bad:?}");
+        }
+        // Every byte value in every position of a digit pair: accepted exactly when it is a
+        // lowercase hex digit, and decoded as the hex crate decodes it.
+        for b in 0..=u8::MAX {
+            for at in [0, 1, 63] {
+                let mut digits = good.clone().into_bytes();
+                digits[at] = b;
+                let Ok(text) = String::from_utf8(digits) else { continue };
+                let want =
+                    (b.is_ascii_digit() || (b'a'..=b'f').contains(&b)).then(|| hex::decode(&text).ok()).flatten();
+                let got = text.parse::<Signature>().ok().map(|s| s.as_bytes().to_vec());
+                assert_eq!(got, want, "byte {b:#04x} at {at}");
+            }
+        }
     }
 
     #[test]
