@@ -94,7 +94,9 @@ impl Signature {
         }
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
         let out = bytes.get_mut(..len).ok_or(SignatureParseError)?;
-        decode_lower_hex(s.as_bytes(), out)?;
+        if !crate::canonical::decode_lower_hex(s.as_bytes(), out) {
+            return Err(SignatureParseError);
+        }
         Ok(Self { len: len as u8, bytes })
     }
 
@@ -119,43 +121,6 @@ impl Signature {
             sink.put(hex.get(..chunk.len() * 2).unwrap_or_default());
         }
     }
-}
-
-/// The value of every lowercase hex digit; `0xff` for every other byte.
-// Evaluated at compile time: an index out of bounds would fail the build, never a request.
-#[allow(clippy::indexing_slicing)]
-const LOWER_HEX_VALUES: [u8; 256] = {
-    let mut values = [0xff; 256];
-    let mut i = 0;
-    while i < 16 {
-        let digit = if i < 10 { b'0' + i } else { b'a' + i - 10 };
-        values[digit as usize] = i;
-        i += 1;
-    }
-    values
-};
-
-/// The value of a lowercase hex digit, or `0xff`.
-#[inline]
-fn lower_hex_value(b: u8) -> u8 {
-    LOWER_HEX_VALUES.get(usize::from(b)).copied().unwrap_or(0xff)
-}
-
-/// Decodes lowercase hex `digits` (two for each byte of `out`); uppercase digits are refused,
-/// since no SigV4 or SigV4a signer sends them.
-fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> Result<(), SignatureParseError> {
-    if digits.len() != 2 * out.len() {
-        return Err(SignatureParseError);
-    }
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        let [high, low] = pair else { return Err(SignatureParseError) };
-        let (h, l) = (lower_hex_value(*high), lower_hex_value(*low));
-        if (h | l) > 0x0f {
-            return Err(SignatureParseError);
-        }
-        *byte = (h << 4) | l;
-    }
-    Ok(())
 }
 
 impl PartialEq for Signature {
@@ -193,7 +158,9 @@ impl FromStr for Signature {
     /// parsed with [`Signature::parse_der_hex`].
     fn from_str(s: &str) -> Result<Self, SignatureParseError> {
         let mut out = [0u8; 32];
-        decode_lower_hex(s.as_bytes(), &mut out)?;
+        if !crate::canonical::decode_lower_hex(s.as_bytes(), &mut out) {
+            return Err(SignatureParseError);
+        }
         Ok(Self::from_bytes(out))
     }
 }

@@ -894,6 +894,24 @@ fn empty_body_hash_with_a_body_is_a_content_sha256_mismatch() {
     assert_rejected(check_with(&v, &provider(), &bad, None), "XAmzContentSHA256Mismatch", 400);
 }
 
+/// A declared payload hash is 64 lowercase hex digits, or it is refused before the signature is
+/// checked.
+#[test]
+fn a_malformed_x_amz_content_sha256_is_invalid_argument() {
+    let v = verifier(config().with_s3_rules());
+    let hash = PayloadHash::of(b"hello");
+    let req = Req::new("PUT", "/key").with_header("content-length", "5").with_body(b"hello");
+    let ok = sign_at(&s3_signer(PayloadMode::Precomputed(hash.clone())), &req, t());
+    assert_ok(check_with(&v, &provider(), &ok, None));
+    let good = hash.as_str();
+    let not_hex = format!("{}g", &good[..63]);
+    for bad in [good.to_uppercase(), good[..63].to_owned(), format!("{good}0"), not_hex, String::new()] {
+        let mut r = ok.clone();
+        r.set_header("x-amz-content-sha256", bad.as_str());
+        assert_rejected(check_with(&v, &provider(), &r, None), "InvalidArgument", 400);
+    }
+}
+
 #[test]
 fn unsigned_payload_only_when_allowed() {
     let req = sign_at(&s3_signer(PayloadMode::Unsigned), &Req::new("PUT", "/key").with_body(b"hello"), t());

@@ -385,6 +385,44 @@ impl fmt::Display for CanonicalRequest<'_> {
 /// Lowercase hex of the SHA-256 of the empty string.
 pub(crate) const EMPTY_SHA256_HEX: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// The value of every lowercase hex digit; `0xff` for every other byte.
+// Evaluated at compile time: an index out of bounds would fail the build, never a request.
+#[allow(clippy::indexing_slicing)]
+const LOWER_HEX_VALUES: [u8; 256] = {
+    let mut values = [0xff; 256];
+    let mut i = 0;
+    while i < 16 {
+        let digit = if i < 10 { b'0' + i } else { b'a' + i - 10 };
+        values[digit as usize] = i;
+        i += 1;
+    }
+    values
+};
+
+/// The value of a lowercase hex digit, or `0xff`.
+#[inline]
+fn lower_hex_value(b: u8) -> u8 {
+    LOWER_HEX_VALUES.get(usize::from(b)).copied().unwrap_or(0xff)
+}
+
+/// Decodes lowercase hex `digits`, two for each byte of `out`, the only form SigV4 writes
+/// (signatures, payload hashes). Whether they were exactly that: uppercase digits, any other
+/// byte and a length other than `2 * out.len()` are refused.
+pub(crate) fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
+    if digits.len() != 2 * out.len() {
+        return false;
+    }
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let [high, low] = pair else { return false };
+        let (h, l) = (lower_hex_value(*high), lower_hex_value(*low));
+        if (h | l) > 0x0f {
+            return false;
+        }
+        *byte = (h << 4) | l;
+    }
+    true
+}
+
 /// Lowercase hex of a 32-byte digest, without allocating.
 pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];

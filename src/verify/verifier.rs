@@ -341,10 +341,7 @@ impl Verifier {
             Some(v) if v.starts_with("STREAMING-") => self.streaming_source(request, claim, v)?,
             Some(v) => {
                 let mut digest = [0u8; 32];
-                if v.len() != 64
-                    || v.bytes().any(|b| b.is_ascii_uppercase())
-                    || hex::decode_to_slice(v, &mut digest).is_err()
-                {
+                if !crate::canonical::decode_lower_hex(v.as_bytes(), &mut digest) {
                     return Err(VerifyError::new(
                         ErrorCode::InvalidArgument,
                         "x-amz-content-sha256 does not contain a valid SHA-256",
