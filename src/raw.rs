@@ -3,7 +3,9 @@
 //!
 //! It accepts LF or CRLF line endings, folded header values (a line that starts with a space or
 //! tab continues the previous header, joined with one space), and request targets that carry
-//! raw spaces or UTF-8. The request line is split at its first and last space, so
+//! raw spaces or UTF-8. Header values are read without the spaces and tabs around them, which
+//! are not part of a field value (RFC 9110, section 5.5): `Name: value` and `Name:value` are
+//! the same header. The request line is split at its first and last space, so
 //! `GET /example space/ HTTP/1.1` has the target `/example space/`.
 //!
 //! ```
@@ -12,7 +14,7 @@
 //! let raw = RawRequest::parse(b"GET /ex ample/?a=1 HTTP/1.1\r\nHost:example.com\r\nX-A: one\r\n  two\r\n\r\nbody")?;
 //! assert_eq!(raw.method(), "GET");
 //! assert_eq!(raw.target(), "/ex ample/?a=1");
-//! assert_eq!(raw.headers()[1], ("X-A".to_string(), " one two".to_string()));
+//! assert_eq!(raw.headers()[1], ("X-A".to_string(), "one two".to_string()));
 //! assert_eq!(raw.body(), b"body");
 //! # Ok::<(), sigv4_kit::ParseError>(())
 //! ```
@@ -30,6 +32,9 @@ pub struct RawRequest {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     crlf: bool,
+    /// What [`RawRequest::to_bytes`] writes after a header's `:`: `" "` when the first header
+    /// was written `Name: value`, else nothing.
+    separator: &'static str,
 }
 
 /// Splits off one line (without its `\n` or `\r\n`); `None` at the end of input.
@@ -98,6 +103,7 @@ impl RawRequest {
         let mut header_bytes = 0usize;
         let mut line_no = 1;
         let mut body: &[u8] = &[];
+        let mut separator = "";
         while let Some((line, after_line, _)) = next_line(rest) {
             line_no += 1;
             rest = after_line;
@@ -114,8 +120,10 @@ impl RawRequest {
                     .last_mut()
                     .ok_or(ParseError { line: line_no, reason: "continuation line before any header" })?;
                 let more = utf8(line, line_no, "header value is not UTF-8")?;
-                value.push(' ');
-                value.push_str(more.trim_matches([' ', '\t']));
+                if !value.is_empty() {
+                    value.push(' ');
+                }
+                value.push_str(crate::request::trim_ows(&more));
                 continue;
             }
             let colon = line
@@ -129,7 +137,12 @@ impl RawRequest {
             if headers.len() >= limits.max_headers {
                 return Err(ParseError { line: line_no, reason: "more headers than the limit" });
             }
-            let value = utf8(line.get(colon + 1..).unwrap_or_default(), line_no, "header value is not UTF-8")?;
+            let value = line.get(colon + 1..).unwrap_or_default();
+            if headers.is_empty() && value.first() == Some(&b' ') {
+                separator = " ";
+            }
+            let value = utf8(value, line_no, "header value is not UTF-8")?;
+            let value = crate::request::trim_ows(&value).to_owned();
             headers.push((utf8(name, line_no, "header name is not UTF-8")?, value));
         }
         Ok(Self {
@@ -139,6 +152,7 @@ impl RawRequest {
             headers,
             body: body.to_vec(),
             crlf,
+            separator,
         })
     }
 
@@ -152,8 +166,8 @@ impl RawRequest {
         &self.target
     }
 
-    /// The headers in order: names as written, values as written after the `:` (folded lines
-    /// joined with one space).
+    /// The headers in order: names as written, values as written after the `:` without the
+    /// spaces and tabs around them (folded lines joined with one space).
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
@@ -239,7 +253,8 @@ impl RawRequest {
         }
     }
 
-    /// The request as bytes, with the line endings it was parsed with.
+    /// The request as bytes, with the line endings it was parsed with, and one space after each
+    /// header's `:` if the first header had one.
     ///
     /// ```
     /// let text = b"GET / HTTP/1.1\nHost:h\n\n";
@@ -253,7 +268,7 @@ impl RawRequest {
             out.extend_from_slice(part);
         }
         for (n, v) in &self.headers {
-            for part in [n.as_bytes(), b":", v.as_bytes(), eol] {
+            for part in [n.as_bytes(), b":", self.separator.as_bytes(), v.as_bytes(), eol] {
                 out.extend_from_slice(part);
             }
         }

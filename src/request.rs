@@ -69,15 +69,25 @@ impl<'a> SignableRequest<'a> {
     }
 
     /// Adds a header. Repeated names are allowed and keep their order.
+    ///
+    /// The value is taken without the spaces and tabs around it, which are never part of a
+    /// field value (RFC 9110, section 5.5): `" token "` is read as `"token"`, so no comparison
+    /// (a session token, a date, a declared payload hash) sees them.
+    ///
+    /// ```
+    /// let r = sigv4_kit::SignableRequest::new("GET", "/").with_header("X-Amz-Security-Token", " \ttoken ");
+    /// assert_eq!(r.header("x-amz-security-token"), Some("token"));
+    /// ```
     #[must_use]
     pub fn with_header(mut self, name: &'a str, value: &'a str) -> Self {
-        self.headers.push((name, value));
+        self.push_header(name, value);
         self
     }
 
-    /// Adds a header in place.
+    /// Adds a header in place, without the spaces and tabs around its value (see
+    /// [`SignableRequest::with_header`]).
     pub fn push_header(&mut self, name: &'a str, value: &'a str) {
-        self.headers.push((name, value));
+        self.headers.push((name, trim_ows(value)));
     }
 
     /// Replaces the limits (see [`Limits`]).
@@ -139,7 +149,7 @@ impl<'a> SignableRequest<'a> {
                 name: name.as_str().to_owned(),
                 reason: "value is not valid UTF-8",
             })?;
-            view.headers.push((name.as_str(), value));
+            view.headers.push((name.as_str(), trim_ows(value)));
         }
         if !headers.contains_key(http::header::HOST) {
             view.headers.push(("host", host_from_uri(uri)?));
@@ -167,7 +177,7 @@ impl<'a> SignableRequest<'a> {
         self.has_query
     }
 
-    /// The headers, in order.
+    /// The headers, in order; values without the spaces and tabs around them.
     pub fn headers(&self) -> &[(&'a str, &'a str)] {
         &self.headers
     }
@@ -234,6 +244,12 @@ fn strip_scheme_and_authority(target: &str) -> &str {
         Some(rest) => rest.find(['/', '?']).and_then(|i| rest.get(i..)).unwrap_or(""),
         None => target,
     }
+}
+
+/// `value` without the optional whitespace (spaces and horizontal tabs) around it, which is
+/// not part of a field value (RFC 9110, section 5.5).
+pub(crate) fn trim_ows(value: &str) -> &str {
+    value.trim_matches([' ', '\t'])
 }
 
 /// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`).

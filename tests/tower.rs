@@ -509,3 +509,55 @@ fn sigv4a_requests_and_streams_pass_the_layer() {
     assert_eq!(seen[0].error.as_deref(), Some("SignatureDoesNotMatch"));
     assert!(seen[0].bytes.len() < data.len());
 }
+
+/// A body that never sends a byte: a client that declared a large body and stalls.
+struct Stalled;
+
+impl Body for Stalled {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Pending
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(5_000_000)
+    }
+}
+
+#[test]
+fn what_needs_no_body_is_refused_before_the_body_is_read() {
+    // Non-S3: the payload line is the body's hash, so a genuine request's body must be read
+    // before its signature can be checked. An unknown key, a token that does not match and an
+    // expired credential need no body: they are answered at once, although the body never
+    // comes (a layer that read it first would wait forever; `block_on` gives up and panics).
+    let role = Principal::new("123456789012", "arn:aws:sts::123456789012:assumed-role/r/s", PrincipalKind::AssumedRole)
+        .with_session_token("the-token");
+    let expired = role.clone().with_expiry(std::time::UNIX_EPOCH);
+    let keys = MemoryProvider::new().with_key("AKIDROLE", SECRET, role).with_key("AKIDOLD", SECRET, expired);
+    let verifier = Verifier::new(VerifierConfig::new(["execute-api"])).with_clock(FixedClock::new(time()));
+    let mut service = SigV4Layer::from_verifier(verifier, Flaky(keys)).layer(Recorder::default());
+    let cases = [
+        ("AKIDNOBODY", None, 403, "InvalidAccessKeyId"),
+        ("AKIDROLE", Some("another-token"), 400, "InvalidToken"),
+        ("AKIDROLE", None, 400, "InvalidToken"),
+        ("AKIDOLD", Some("the-token"), 400, "ExpiredToken"),
+    ];
+    for (akid, token, status, code) in cases {
+        let mut credentials = Credentials::new(akid, SECRET);
+        if let Some(t) = token {
+            credentials = credentials.with_session_token(t);
+        }
+        let s = SigV4Signer::new(credentials, "us-east-1", "execute-api").with_clock(FixedClock::new(time()));
+        let mut request = signed("POST", "https://api.example.com/upload", b"", &s);
+        request.headers_mut().insert("content-length", "5000000".parse().unwrap());
+        let response = block_on(service.call(request.map(|_| Stalled))).unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = block_on(body.collect()).unwrap().to_bytes();
+        assert_rejected(&Response::from_parts(parts, AuthBody::Right(Full::new(bytes.clone()))), &bytes, status, code);
+    }
+}

@@ -9,6 +9,7 @@ use core::fmt::Write as _;
 
 use super::output::{MAX_ADDED_HEADERS, SigningOutput, Span};
 use super::settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
+use crate::auth_params::AuthParam;
 use crate::canonical::query::{QueryParam, params};
 use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::chunked::{ChunkChain, ChunkedEncoder, ChunkedOptions, StreamingMode};
@@ -28,18 +29,6 @@ pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "X-Amz-Security-Token";
 pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
 pub(crate) const AUTHORIZATION: &str = "Authorization";
 pub(crate) const X_AMZ_REGION_SET: &str = "X-Amz-Region-Set";
-
-/// Query parameters that only a signer writes; a request carrying one is already signed.
-const SIGNING_PARAMS: &[&str] = &[
-    "X-Amz-Signature",
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Region-Set",
-];
 
 /// AWS `UriEncode` for values the signer writes into a query: everything but unreserved.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -634,16 +623,16 @@ impl PresignParams {
     /// The parameters that go into the canonical query.
     fn canonical<'o>(&self, out: &'o SigningOutput, date: &'o str, sign_token: bool) -> InlineVec<QueryParam<'o>, 7> {
         let mut v = InlineVec::new();
-        v.push(QueryParam { key: "X-Amz-Algorithm", value: self.algorithm.as_str() });
-        v.push(QueryParam { key: "X-Amz-Credential", value: out.get(self.credential) });
-        v.push(QueryParam { key: "X-Amz-Date", value: date });
-        v.push(QueryParam { key: "X-Amz-Expires", value: out.get(self.expires) });
-        v.push(QueryParam { key: "X-Amz-SignedHeaders", value: out.get(self.signed_headers) });
+        v.push(QueryParam { key: AuthParam::Algorithm.name(), value: self.algorithm.as_str() });
+        v.push(QueryParam { key: AuthParam::Credential.name(), value: out.get(self.credential) });
+        v.push(QueryParam { key: AuthParam::Date.name(), value: date });
+        v.push(QueryParam { key: AuthParam::Expires.name(), value: out.get(self.expires) });
+        v.push(QueryParam { key: AuthParam::SignedHeaders.name(), value: out.get(self.signed_headers) });
         if let (Some(t), true) = (self.token, sign_token) {
-            v.push(QueryParam { key: "X-Amz-Security-Token", value: out.get(t) });
+            v.push(QueryParam { key: AuthParam::SecurityToken.name(), value: out.get(t) });
         }
         if let Some(set) = self.region_set {
-            v.push(QueryParam { key: X_AMZ_REGION_SET, value: out.get(set) });
+            v.push(QueryParam { key: AuthParam::RegionSet.name(), value: out.get(set) });
         }
         v
     }
@@ -653,19 +642,19 @@ impl PresignParams {
         out.set_signature(signature);
         let algorithm = out.push(self.algorithm.as_str());
         let date = out.push(date);
-        out.add_query("X-Amz-Algorithm", algorithm);
-        out.add_query("X-Amz-Credential", self.credential);
-        out.add_query("X-Amz-Date", date);
-        out.add_query("X-Amz-Expires", self.expires);
-        out.add_query("X-Amz-SignedHeaders", self.signed_headers);
+        out.add_query(AuthParam::Algorithm.name(), algorithm);
+        out.add_query(AuthParam::Credential.name(), self.credential);
+        out.add_query(AuthParam::Date.name(), date);
+        out.add_query(AuthParam::Expires.name(), self.expires);
+        out.add_query(AuthParam::SignedHeaders.name(), self.signed_headers);
         if let Some(t) = self.token {
-            out.add_query("X-Amz-Security-Token", t);
+            out.add_query(AuthParam::SecurityToken.name(), t);
         }
         if let Some(set) = self.region_set {
-            out.add_query(X_AMZ_REGION_SET, set);
+            out.add_query(AuthParam::RegionSet.name(), set);
         }
         let signature = out.write(|t| signature.write_hex(t));
-        out.add_query("X-Amz-Signature", signature);
+        out.add_query(AuthParam::Signature.name(), signature);
     }
 }
 
@@ -712,27 +701,24 @@ fn check_not_signed(request: &SignableRequest<'_>) -> Result<(), SignError> {
     if request.header("authorization").is_some() {
         return Err(SignError::AlreadySigned { what: "an authorization header" });
     }
-    for p in params(request.query()) {
-        let decoded = || percent_encoding::percent_decode_str(p.key).map(|b| b.to_ascii_lowercase());
-        let is = |n: &&&str| decoded().eq(n.bytes().map(|b| b.to_ascii_lowercase()));
-        if let Some(name) = SIGNING_PARAMS.iter().find(is) {
-            return Err(SignError::AlreadySigned { what: signing_param_what(name) });
-        }
+    // Any spelling: the verifier refuses the other ones, and a signer must not make them.
+    if let Some((param, _)) = params(request.query()).find_map(|p| AuthParam::classify(p.key)) {
+        return Err(SignError::AlreadySigned { what: signing_param_what(param) });
     }
     Ok(())
 }
 
 /// A static description of a signing query parameter found on the request.
-fn signing_param_what(name: &str) -> &'static str {
-    match name {
-        "X-Amz-Signature" => "an X-Amz-Signature query parameter",
-        "X-Amz-Algorithm" => "an X-Amz-Algorithm query parameter",
-        "X-Amz-Credential" => "an X-Amz-Credential query parameter",
-        "X-Amz-Date" => "an X-Amz-Date query parameter",
-        "X-Amz-Expires" => "an X-Amz-Expires query parameter",
-        "X-Amz-SignedHeaders" => "an X-Amz-SignedHeaders query parameter",
-        "X-Amz-Region-Set" => "an X-Amz-Region-Set query parameter",
-        _ => "an X-Amz-Security-Token query parameter",
+fn signing_param_what(param: AuthParam) -> &'static str {
+    match param {
+        AuthParam::Signature => "an X-Amz-Signature query parameter",
+        AuthParam::Algorithm => "an X-Amz-Algorithm query parameter",
+        AuthParam::Credential => "an X-Amz-Credential query parameter",
+        AuthParam::Date => "an X-Amz-Date query parameter",
+        AuthParam::Expires => "an X-Amz-Expires query parameter",
+        AuthParam::SignedHeaders => "an X-Amz-SignedHeaders query parameter",
+        AuthParam::RegionSet => "an X-Amz-Region-Set query parameter",
+        AuthParam::SecurityToken => "an X-Amz-Security-Token query parameter",
     }
 }
 

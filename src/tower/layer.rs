@@ -238,6 +238,9 @@ where
     let (mut verified, body): (Verified, Result<Bytes, B>) = {
         let pending = shared.verifier.begin(&parts)?;
         let credential = shared.provider.lookup(&pending.lookup()).await.map_err(VerifyError::provider_boxed)?;
+        // Everything that can be decided without the body is decided before it is read: an
+        // unknown key, a wrong token or an expired credential costs no body bytes.
+        pending.check_credential(credential.as_ref())?;
         if pending.needs_body_hash() {
             if declared_len.is_some_and(|n| n > limit as u64) {
                 return Err(too_large(limit));
@@ -311,7 +314,13 @@ where
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
-            VerifyError::new(ErrorCode::IncompleteBody, format!("reading the body failed: {}", e.into()))
+            let e: BoxError = e.into();
+            // A transport that judged the body itself (a read timeout, say) says so with a
+            // `VerifyError`, which is answered as it is.
+            match e.downcast::<VerifyError>() {
+                Ok(verdict) => *verdict,
+                Err(e) => VerifyError::new(ErrorCode::IncompleteBody, format!("reading the body failed: {e}")),
+            }
         })?;
         let Ok(data) = frame.into_data() else {
             continue;

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorCode, VerifyError};
-use crate::canonical::query::{decodes_to, params};
+use crate::auth_params::{AuthParam, Spelling};
+use crate::canonical::query::params;
 use crate::request::SignableRequest;
 use crate::signature::Signature;
 use crate::string_to_sign::Algorithm;
@@ -49,34 +50,51 @@ pub(crate) struct Claim<'r> {
     pub(crate) query_token: Option<Cow<'r, str>>,
 }
 
-/// Query parameters that make a request presigned.
-const QUERY_AUTH_PARAMS: &[&str] = &["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"];
-
 /// Reads the claim of `request`: header auth or query auth, never both, never neither.
+///
+/// A query key that spells a presigned-URL parameter in another form than AWS's exact name
+/// (percent-encoded, another case) is refused, whatever the auth: the parameter would be read
+/// one way here and another way by whatever reads the query next. A header-signed request may
+/// carry none of those parameters at all.
 pub(crate) fn claim<'r>(request: &SignableRequest<'r>, max_expiry: u64) -> Result<Claim<'r>, VerifyError> {
     let mut auth_headers = request.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("authorization"));
     let header = auth_headers.next().map(|(_, v)| *v);
     if auth_headers.next().is_some() {
         return Err(malformed_header("the request has more than one Authorization header"));
     }
-    let has_query_auth = params(request.query()).any(|p| QUERY_AUTH_PARAMS.iter().any(|k| decoded_eq(p.key, k)));
-    match (header, has_query_auth) {
-        (Some(_), true) => Err(VerifyError::new(
+    let mut presigned = false;
+    let mut any_auth_param: Option<AuthParam> = None;
+    for p in params(request.query()) {
+        match AuthParam::classify(p.key) {
+            None => {}
+            Some((param, Spelling::Other)) => {
+                return Err(VerifyError::new(
+                    ErrorCode::InvalidArgument,
+                    format!(
+                        "the query parameter names {} in another spelling (case or percent-encoding); only the exact name is accepted",
+                        param.name()
+                    ),
+                ));
+            }
+            Some((param, Spelling::Exact)) => {
+                presigned |= param.marks_presigned();
+                any_auth_param.get_or_insert(param);
+            }
+        }
+    }
+    match (header, presigned, any_auth_param) {
+        (Some(_), true, _) => Err(VerifyError::new(
             ErrorCode::InvalidArgument,
             "only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified",
         )),
-        (Some(h), false) => parse_header(h),
-        (None, true) => parse_query(request.query(), max_expiry),
-        (None, false) => Err(VerifyError::new(ErrorCode::AccessDenied, "the request is not signed")),
+        (Some(_), false, Some(param)) => Err(VerifyError::new(
+            ErrorCode::InvalidArgument,
+            format!("a request signed in its Authorization header cannot carry the {} query parameter", param.name()),
+        )),
+        (Some(h), false, None) => parse_header(h),
+        (None, true, _) => parse_query(request.query(), max_expiry),
+        (None, false, _) => Err(VerifyError::new(ErrorCode::AccessDenied, "the request is not signed")),
     }
-}
-
-/// Whether the percent-decoded `wire` equals `name`, ignoring ASCII case.
-pub(crate) fn decoded_eq(wire: &str, name: &str) -> bool {
-    if !wire.contains('%') {
-        return wire.eq_ignore_ascii_case(name);
-    }
-    percent_decode_str(wire).map(|b| b.to_ascii_lowercase()).eq(name.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 fn malformed_header(message: &'static str) -> VerifyError {
@@ -210,26 +228,13 @@ fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
     percent_decode_str(wire).decode_utf8().map_err(|_| malformed_query("a signing query parameter is not UTF-8"))
 }
 
-/// The query parameters of a presigned URL.
-pub(crate) const PRESIGN_PARAMS: [&str; 8] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-    "X-Amz-Security-Token",
-    "X-Amz-Region-Set",
-];
-
 /// Parses the `X-Amz-*` parameters of a presigned URL.
 fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     let mut found: [Option<Cow<'_, str>>; 8] = Default::default();
     for p in params(query) {
-        // AWS matches these names exactly; a differently cased one is an ordinary parameter
-        // (and, if it is one of the three that mark a presigned URL, `claim` fails closed).
-        let Some(i) = PRESIGN_PARAMS.iter().position(|n| decodes_to(p.key, n)) else { continue };
-        let slot = found.get_mut(i).ok_or(malformed_query("internal"))?;
+        // `claim` refused every spelling but the exact one.
+        let Some((param, Spelling::Exact)) = AuthParam::classify(p.key) else { continue };
+        let slot = found.get_mut(param.index()).ok_or(malformed_query("internal"))?;
         if slot.replace(decode(p.value)?).is_some() {
             return Err(malformed_query("a signing query parameter is repeated"));
         }

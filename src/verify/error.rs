@@ -56,6 +56,9 @@ pub enum ErrorCode {
     /// A chunk of an `aws-chunked` body other than the last is smaller than the minimum chunk
     /// size (400).
     InvalidChunkSizeError,
+    /// The client stopped sending the request (its body, say) for longer than the server
+    /// waits (400).
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -80,6 +83,7 @@ impl ErrorCode {
             Self::InternalError => "InternalError",
             Self::EntityTooLarge => "EntityTooLarge",
             Self::InvalidChunkSizeError => "InvalidChunkSizeError",
+            Self::RequestTimeout => "RequestTimeout",
         }
     }
 
@@ -101,7 +105,8 @@ impl ErrorCode {
             | Self::XAmzContentChecksumMismatch
             | Self::InvalidRequest
             | Self::EntityTooLarge
-            | Self::InvalidChunkSizeError => StatusCode::BAD_REQUEST,
+            | Self::InvalidChunkSizeError
+            | Self::RequestTimeout => StatusCode::BAD_REQUEST,
             Self::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }

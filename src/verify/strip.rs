@@ -24,7 +24,7 @@
 use http::request::Parts;
 use http::uri::PathAndQuery;
 
-use super::auth::PRESIGN_PARAMS;
+use crate::auth_params::AuthParam;
 
 /// Headers that carry the signature or only exist for it.
 const HEADERS: [&str; 5] =
@@ -34,7 +34,21 @@ const HEADERS: [&str; 5] =
 /// `X-Amz-Security-Token`, `X-Amz-Date`, `X-Amz-Content-SHA256` and `X-Amz-Region-Set` headers,
 /// and the presigned-URL query parameters (`X-Amz-Algorithm`, `X-Amz-Credential`,
 /// `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`,
-/// `X-Amz-Security-Token`, `X-Amz-Region-Set`; names compared without regard to case). Every other header and parameter is kept, in order and byte for byte.
+/// `X-Amz-Security-Token`, `X-Amz-Region-Set`). Every other header and parameter is kept, in
+/// order and byte for byte.
+///
+/// Parameters are recognized by the same matcher the [`Verifier`](crate::Verifier) reads them
+/// with, and in every spelling it could have met them: exact, in another case, or
+/// percent-encoded (`X%2DAmz-Signature`). The verifier refuses the other spellings, so a
+/// verified request only has the exact ones; removing all of them keeps a request that never
+/// went through the verifier from leaking them too.
+///
+/// ```
+/// let (mut parts, ()) = http::Request::get("/k?X%2DAmz-Signature=ab&x-amz-security-token=t&v=1").body(())?.into_parts();
+/// sigv4_kit::verify::strip_signature(&mut parts)?;
+/// assert_eq!(parts.uri, "/k?v=1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -48,7 +62,7 @@ pub fn strip_signature(parts: &mut Parts) -> Result<(), http::Error> {
     };
     let is_auth = |pair: &str| {
         let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-        PRESIGN_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+        AuthParam::classify(name).is_some()
     };
     if !query.split('&').any(is_auth) {
         return Ok(());
@@ -85,5 +99,7 @@ mod tests {
         assert_eq!(strip("/k?X-Amz-Meta=1&list-type=2"), "/k?X-Amz-Meta=1&list-type=2");
         assert_eq!(strip("http://h:8/k?X-Amz-Signature"), "http://h:8/k");
         assert_eq!(strip("/k"), "/k");
+        assert_eq!(strip("/k?X%2DAmz-Signature=f&X%2dAmz-Security-Token=t&a=1"), "/k?a=1");
+        assert_eq!(strip("/k?%58-AMZ-CREDENTIAL=c&a=1"), "/k?a=1");
     }
 }

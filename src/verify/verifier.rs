@@ -11,11 +11,12 @@ use std::sync::Arc;
 use hmac::Mac;
 use subtle::ConstantTimeEq;
 
-use super::auth::{Claim, Location, claim, decoded_eq};
+use super::auth::{Claim, Location, claim};
 use super::config::VerifierConfig;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::provider::{Credential, CredentialProvider, LookupRequest};
 use super::verified::{AuthMethod, PayloadCheck, PayloadState, StreamingPayload, Verified, VerifiedScope};
+use crate::auth_params::AuthParam;
 use crate::canonical::{CanonicalRequest, HeaderSelection, NameList};
 use crate::chunked::{ChunkChain, StreamingMode};
 use crate::error::SignError;
@@ -180,15 +181,8 @@ impl Verifier {
         let malformed = claim.location.malformed();
         let header = single_header(request, "x-amz-region-set", malformed)?;
         match (claim.location, header) {
-            // A region set in the query too would leave the application two to choose from.
-            (Location::Header, Some(_))
-                if crate::canonical::query::params(request.query()).any(|p| decoded_eq(p.key, "x-amz-region-set")) =>
-            {
-                return Err(VerifyError::new(
-                    ErrorCode::InvalidArgument,
-                    "the region set is both an X-Amz-Region-Set header and a query parameter",
-                ));
-            }
+            // A region set in the query too was refused with the claim: a header-signed request
+            // carries no presigned-URL parameter.
             (Location::Header, Some(set)) => claim.region = std::borrow::Cow::Borrowed(set.trim()),
             (Location::Header, None) => {
                 return Err(VerifyError::new(malformed, "a SigV4a request needs the X-Amz-Region-Set header"));
@@ -482,6 +476,11 @@ fn single_header<'r>(
     Ok(first)
 }
 
+/// The answer for an access key the provider does not know.
+fn unknown_key() -> VerifyError {
+    VerifyError::new(ErrorCode::InvalidAccessKeyId, "the AWS access key id you provided does not exist in our records")
+}
+
 /// A request that cannot even be read (bad header value, too large).
 fn invalid(e: SignError) -> VerifyError {
     VerifyError::new(ErrorCode::InvalidArgument, e.to_string())
@@ -524,6 +523,43 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service)
     }
 
+    /// Checks the credential the provider returned (`None`: no such key) against the request,
+    /// everything that needs neither the body nor a signature computation: the key exists, the
+    /// session token is the credential's (or absent for a long-term key), and the credential
+    /// has not expired. [`PendingVerification::finish`] checks the same; a gateway that must
+    /// read the body before finishing (to hash it) calls this first, so that a request it would
+    /// refuse anyway is refused before its body is read.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidAccessKeyId`, `InvalidToken` or `ExpiredToken`.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{Verifier, VerifierConfig};
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer};
+    ///
+    /// let t: AmzDate = "20150830T123600Z".parse()?;
+    /// let signer = SigV4Signer::new(Credentials::new("AKIDUNKNOWN", "secret"), "us-east-1", "execute-api")
+    ///     .with_clock(FixedClock::new(t));
+    /// let mut request = http::Request::post("https://api.example.com/").body(b"a large body".to_vec())?;
+    /// signer.sign(&mut request)?;
+    /// let verifier = Verifier::new(VerifierConfig::new(["execute-api"])).with_clock(FixedClock::new(t));
+    /// let (parts, _body) = request.into_parts();
+    /// let pending = verifier.begin(&parts)?;
+    /// assert!(pending.needs_body_hash());
+    /// // No such key: refused before the body is read.
+    /// assert_eq!(pending.check_credential(None).unwrap_err().code(), "InvalidAccessKeyId");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_credential(&self, credential: Option<&Credential>) -> Result<(), VerifyError> {
+        let credential = credential.ok_or_else(unknown_key)?;
+        self.check_token(credential)?;
+        if credential.principal().expiry().is_some_and(|expiry| expiry <= self.verifier.clock.now()) {
+            return Err(VerifyError::new(ErrorCode::ExpiredToken, "the provided token has expired"));
+        }
+        Ok(())
+    }
+
     /// Finishes verification with the credential the provider returned (`None`: no such key)
     /// and, when the request does not declare `x-amz-content-sha256`, the SHA-256 of the body.
     ///
@@ -533,16 +569,8 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
     /// `XAmzContentSHA256Mismatch`.
     pub fn finish(self, credential: Option<Credential>, body_hash: Option<[u8; 32]>) -> Result<Verified, VerifyError> {
         let v = self.verifier;
-        let credential = credential.ok_or_else(|| {
-            VerifyError::new(
-                ErrorCode::InvalidAccessKeyId,
-                "the AWS access key id you provided does not exist in our records",
-            )
-        })?;
-        self.check_token(&credential)?;
-        if credential.principal().expiry().is_some_and(|expiry| expiry <= v.clock.now()) {
-            return Err(VerifyError::new(ErrorCode::ExpiredToken, "the provided token has expired"));
-        }
+        let credential = credential.ok_or_else(unknown_key)?;
+        self.check_credential(Some(&credential))?;
         let body_hex;
         let payload_line: &str = match &self.payload {
             PayloadSource::Declared(_, text) => text,
@@ -559,12 +587,12 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                 core::str::from_utf8(&body_hex).unwrap_or_default()
             }
         };
+        const SIGNATURE: &str = AuthParam::Signature.name();
+        const TOKEN: &str = AuthParam::SecurityToken.name();
         let skip: &[&str] = match (self.claim.location, v.config.session_token) {
             (Location::Header, _) => &[],
-            (Location::Query { .. }, SessionTokenMode::AddedAfterSigning) => {
-                &["X-Amz-Signature", "X-Amz-Security-Token"]
-            }
-            (Location::Query { .. }, _) => &["X-Amz-Signature"],
+            (Location::Query { .. }, SessionTokenMode::AddedAfterSigning) => &[SIGNATURE, TOKEN],
+            (Location::Query { .. }, _) => &[SIGNATURE],
         };
         let signed_headers = NameList::new(&self.claim.signed_headers);
         let canonical = CanonicalRequest::build(

@@ -1,0 +1,246 @@
+//! The verifier's edges: what reaches it through every entry point (`http::Request`, `Parts`,
+//! `SignableRequest`, `RawRequest`) is read the same way, what it consumed is what
+//! `strip_signature` removes, and what it verified is what the caller is told.
+//!
+//! Each test first shows the genuine request verifying, so that no refusal below passes for an
+//! unrelated reason.
+
+mod common;
+
+use common::block_on;
+use sigv4_kit::verify::{
+    ErrorCode, MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig, strip_signature,
+};
+use sigv4_kit::{
+    AmzDate, Credentials, FixedClock, PayloadMode, RawRequest, SigV4Signer, SignError, SignableRequest, Signer,
+    SigningSettings, Verified, VerifyError, sha256,
+};
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token/with+slashes==";
+
+fn now() -> AmzDate {
+    "20260517T064000Z".parse().expect("a valid time")
+}
+
+fn role() -> Principal {
+    Principal::new("123456789012", "arn:aws:sts::123456789012:assumed-role/r/s", PrincipalKind::AssumedRole)
+        .with_session_token(TOKEN)
+}
+
+fn provider() -> MemoryProvider {
+    MemoryProvider::new().with_key(AKID, SECRET, role())
+}
+
+fn credentials() -> Credentials {
+    Credentials::new(AKID, SECRET).with_session_token(TOKEN)
+}
+
+fn signer(service: &str, settings: SigningSettings) -> SigV4Signer {
+    SigV4Signer::new(credentials(), "us-east-1", service).with_settings(settings).with_clock(FixedClock::new(now()))
+}
+
+fn verifier(config: VerifierConfig) -> Verifier {
+    Verifier::new(config).with_clock(FixedClock::new(now()))
+}
+
+fn s3() -> VerifierConfig {
+    VerifierConfig::new(["s3"]).with_s3_rules()
+}
+
+/// A signed S3 PUT with a body, a declared payload hash, a session token and a content type.
+fn signed_put() -> http::Request<Vec<u8>> {
+    let mut request = http::Request::put("http://bucket.s3.amazonaws.com/key?tagging=1")
+        .header("content-type", "text/plain")
+        .header("x-amz-meta-color", "blue")
+        .body(b"hello".to_vec())
+        .expect("a valid request");
+    signer("s3", SigningSettings::s3()).sign(&mut request).expect("signs");
+    request
+}
+
+/// `request` as raw HTTP/1.1 text, each header written `Name:{pad}value{pad}`.
+fn raw_text(request: &http::Request<Vec<u8>>, pad: &str) -> Vec<u8> {
+    let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let mut out = format!("{} {target} HTTP/1.1\r\n", request.method()).into_bytes();
+    let host = request.uri().authority().map(|a| a.as_str().to_owned()).unwrap_or_default();
+    out.extend_from_slice(format!("Host:{pad}{host}{pad}\r\n").as_bytes());
+    for (name, value) in request.headers() {
+        let value = value.to_str().expect("ASCII");
+        out.extend_from_slice(format!("{name}:{pad}{value}{pad}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(request.body());
+    out
+}
+
+fn verify_raw(verifier: &Verifier, raw: &RawRequest) -> Result<Verified, VerifyError> {
+    let pending = verifier.begin_view(raw.signable())?;
+    let credential = provider().get(pending.access_key_id());
+    pending.finish(credential, Some(sha256(raw.body())))
+}
+
+fn rejected<T: core::fmt::Debug>(result: Result<T, VerifyError>, code: ErrorCode) -> VerifyError {
+    match result {
+        Err(e) => {
+            assert_eq!(e.error_code(), code, "{e}");
+            e
+        }
+        Ok(v) => panic!("expected {code}, got {v:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Header values are read without the whitespace around them, whatever the entry point.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn raw_requests_written_with_spaces_after_the_colon_verify() {
+    let v = verifier(s3());
+    let request = signed_put();
+    for pad in ["", " ", "  ", "\t", " \t "] {
+        let raw = RawRequest::parse(&raw_text(&request, pad)).expect("parses");
+        assert_eq!(raw.header("x-amz-security-token"), Some(TOKEN), "pad {pad:?}");
+        let verified = verify_raw(&v, &raw).unwrap_or_else(|e| panic!("pad {pad:?}: {e}"));
+        assert_eq!(verified.principal.session_token(), Some(TOKEN));
+    }
+    // The token is still compared: a wrong one, however spaced, is refused.
+    let text = String::from_utf8(raw_text(&request, " ")).expect("UTF-8").replace(TOKEN, "other-token");
+    rejected(verify_raw(&v, &RawRequest::parse(text.as_bytes()).expect("parses")), ErrorCode::InvalidToken);
+}
+
+#[test]
+fn a_raw_request_keeps_its_spacing_when_written_back() {
+    let text = b"GET / HTTP/1.1\r\nHost: h\r\nX-A:  one  \r\n\r\n";
+    let raw = RawRequest::parse(text).expect("parses");
+    assert_eq!(raw.header("x-a"), Some("one"));
+    assert_eq!(raw.to_bytes(), b"GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n\r\n");
+}
+
+/// Every value the verifier compares or parses, spaced out, through `http::Request`, `Parts`
+/// and `SignableRequest`: the token, the date, the declared payload hash, the content type.
+#[test]
+fn values_with_surrounding_whitespace_verify_through_every_entry_point() {
+    let v = verifier(s3());
+    let request = signed_put();
+    let mut spaced = request.clone();
+    for (_, value) in spaced.headers_mut().iter_mut() {
+        let padded = format!(" \t{} ", value.to_str().expect("ASCII"));
+        *value = http::HeaderValue::from_str(&padded).expect("a valid value");
+    }
+    let provider = provider();
+    block_on(v.verify_with_body(&spaced, &provider)).expect("http::Request");
+    let (parts, body) = spaced.clone().into_parts();
+    block_on(v.verify(&parts, Some(sha256(&body)), &provider)).expect("Parts");
+    let headers: Vec<(String, String)> =
+        spaced.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().expect("ASCII").to_owned())).collect();
+    let mut view = SignableRequest::new("PUT", "/key?tagging=1").with_header("host", " bucket.s3.amazonaws.com ");
+    for (n, value) in &headers {
+        view.push_header(n, value);
+    }
+    let pending = v.begin_view(view).expect("SignableRequest");
+    pending.finish(provider.get(AKID), Some(sha256(b"hello"))).expect("SignableRequest");
+}
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn a_spaced_sigv4a_region_set_and_token_verify_from_raw_text() {
+    use sigv4_kit::RegionSet;
+    let signer = SigV4Signer::sigv4a(credentials(), RegionSet::new("us-east-1,us-west-2").expect("valid"), "s3")
+        .with_settings(SigningSettings::s3())
+        .with_clock(FixedClock::new(now()));
+    let mut request = http::Request::get("http://mrap.example.com/key").body(Vec::new()).expect("valid");
+    signer.sign(&mut request).expect("signs");
+    let raw = RawRequest::parse(&raw_text(&request, "  ")).expect("parses");
+    let verified = verify_raw(&verifier(s3()), &raw).expect("verifies");
+    assert_eq!(verified.region(), "us-east-1,us-west-2");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. One reading of the presigned-URL parameter names.
+// ---------------------------------------------------------------------------------------------
+
+fn presigned_get() -> http::Request<Vec<u8>> {
+    let mut request =
+        http::Request::get("http://bucket.s3.amazonaws.com/key?versionId=3").body(Vec::new()).expect("valid");
+    signer("s3", SigningSettings::s3().with_presign(600).with_payload(PayloadMode::Unsigned))
+        .sign(&mut request)
+        .expect("signs");
+    request
+}
+
+fn with_query(request: &http::Request<Vec<u8>>, edit: impl Fn(&str) -> String) -> http::Request<Vec<u8>> {
+    let mut out = request.clone();
+    let path = request.uri().path();
+    let query = edit(request.uri().query().unwrap_or_default());
+    *out.uri_mut() = format!("http://bucket.s3.amazonaws.com{path}?{query}").parse().expect("a valid URI");
+    out
+}
+
+#[test]
+fn auth_parameters_in_another_spelling_are_refused() {
+    let v = verifier(s3());
+    let provider = provider();
+    let url = presigned_get();
+    block_on(v.verify_with_body(&url, &provider)).expect("the genuine URL verifies");
+    for (from, to) in [
+        ("X-Amz-Signature=", "X%2DAmz-Signature="),
+        ("X-Amz-Security-Token=", "X%2DAmz-Security-Token="),
+        ("X-Amz-Security-Token=", "x-amz-security-token="),
+        ("X-Amz-Date=", "X-Amz-%44ate="),
+        ("X-Amz-Expires=", "X-AMZ-EXPIRES="),
+    ] {
+        let renamed = with_query(&url, |q| q.replacen(from, to, 1));
+        let e = rejected(block_on(v.verify_with_body(&renamed, &provider)), ErrorCode::InvalidArgument);
+        assert!(e.message().contains("another spelling"), "{to}: {e}");
+        // Whatever the verifier could have read, strip_signature removes.
+        let (mut parts, _) = renamed.into_parts();
+        strip_signature(&mut parts).expect("strips");
+        assert_eq!(parts.uri.query(), Some("versionId=3"), "{to}");
+    }
+}
+
+#[test]
+fn a_header_signed_request_carries_no_presign_parameter() {
+    let v = verifier(s3());
+    let provider = provider();
+    for param in
+        ["X-Amz-Security-Token=t", "X-Amz-Date=20260517T064000Z", "X-Amz-Expires=60", "X-Amz-SignedHeaders=host"]
+    {
+        // Signed with the parameter in its query, so only the rule can refuse it.
+        let mut request =
+            http::Request::get(format!("http://bucket.s3.amazonaws.com/key?{param}")).body(Vec::new()).expect("valid");
+        let unsigned = signer("s3", SigningSettings::s3()).sign(&mut request);
+        // The signer refuses to sign it in the first place...
+        assert!(matches!(unsigned, Err(SignError::AlreadySigned { .. })), "{param}: {unsigned:?}");
+        // ...and the verifier refuses it when another signer did.
+        let mut clean = http::Request::get("http://bucket.s3.amazonaws.com/key").body(Vec::new()).expect("valid");
+        signer("s3", SigningSettings::s3()).sign(&mut clean).expect("signs");
+        block_on(v.verify_with_body(&clean, &provider)).expect("the genuine request verifies");
+        let added = with_query(&clean, |_| param.to_owned());
+        let e = rejected(block_on(v.verify_with_body(&added, &provider)), ErrorCode::InvalidArgument);
+        assert!(e.message().contains("Authorization header"), "{param}: {e}");
+    }
+}
+
+#[test]
+fn what_strip_signature_leaves_can_be_signed_again() {
+    // The signer and strip_signature share the matcher: nothing the signer would call "already
+    // signed" survives stripping, in any spelling.
+    let url = presigned_get();
+    let query = url.uri().query().unwrap_or_default().to_owned();
+    let spellings = [
+        query.clone(),
+        query.replace("X-Amz-", "x-amz-"),
+        query.replace("X-Amz-", "X%2DAmz-"),
+        query.replace("X-Amz-", "%58%2D%41mz-"),
+    ];
+    for q in spellings {
+        let (mut parts, ()) = http::Request::get(format!("http://h/key?{q}")).body(()).expect("valid").into_parts();
+        strip_signature(&mut parts).expect("strips");
+        assert_eq!(parts.uri.query(), Some("versionId=3"), "{q}");
+        let mut again = http::Request::from_parts(parts, Vec::new());
+        signer("s3", SigningSettings::s3()).sign(&mut again).expect("signs again");
+    }
+}
