@@ -47,6 +47,9 @@ pub struct SignableRequest<'a> {
     path: &'a str,
     query: &'a str,
     has_query: bool,
+    /// The scheme and authority of an absolute-form target (`http://host/p`), or of the URI of
+    /// an `http::Request` that has one.
+    authority: Option<(Option<&'a str>, &'a str)>,
     headers: InlineVec<(&'a str, &'a str), INLINE_HEADERS>,
     limits: Limits,
 }
@@ -60,12 +63,12 @@ impl<'a> SignableRequest<'a> {
     /// assert_eq!((r.path(), r.query()), ("/a", "b=c"));
     /// ```
     pub fn new(method: &'a str, target: &'a str) -> Self {
-        let target = strip_scheme_and_authority(target);
+        let (authority, target) = split_absolute_form(target);
         let (path, query, has_query) = match target.split_once('?') {
             Some((p, q)) => (p, q, true),
             None => (target, "", false),
         };
-        Self { method, path, query, has_query, headers: InlineVec::new(), limits: Limits::default() }
+        Self { method, path, query, has_query, authority, headers: InlineVec::new(), limits: Limits::default() }
     }
 
     /// Adds a header. Repeated names are allowed and keep their order.
@@ -140,6 +143,7 @@ impl<'a> SignableRequest<'a> {
     ) -> Result<Self, SignError> {
         let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let mut view = Self::new(method.as_str(), target).with_limits(limits);
+        view.authority = uri.authority().map(|a| (uri.scheme_str(), a.as_str()));
         if headers.len() > limits.max_headers {
             return Err(SignError::Limit { what: "headers", limit: limits.max_headers });
         }
@@ -180,6 +184,12 @@ impl<'a> SignableRequest<'a> {
     /// The headers, in order; values without the spaces and tabs around them.
     pub fn headers(&self) -> &[(&'a str, &'a str)] {
         &self.headers
+    }
+
+    /// The scheme (when known) and authority the request target names: the authority of an
+    /// absolute-form target, or of an `http::Request`'s URI.
+    pub(crate) fn target_authority(&self) -> Option<(Option<&'a str>, &'a str)> {
+        self.authority
     }
 
     /// The limits this request is checked against.
@@ -234,15 +244,20 @@ impl<'a> SignableRequest<'a> {
     }
 }
 
-/// The path and query of an absolute-form target (`http://host/p?q` gives `/p?q`); other
-/// targets unchanged.
-fn strip_scheme_and_authority(target: &str) -> &str {
-    let rest = ["http://", "https://"]
-        .iter()
-        .find_map(|s| target.get(..s.len()).filter(|p| p.eq_ignore_ascii_case(s)).and_then(|_| target.get(s.len()..)));
-    match rest {
-        Some(rest) => rest.find(['/', '?']).and_then(|i| rest.get(i..)).unwrap_or(""),
-        None => target,
+/// Splits an absolute-form target (`http://host/p?q`) into its scheme and authority
+/// (`http`, `host`) and its path and query (`/p?q`); other targets have no authority.
+fn split_absolute_form(target: &str) -> (Option<(Option<&str>, &str)>, &str) {
+    let found = ["http", "https"].into_iter().find_map(|scheme| {
+        target.get(..scheme.len()).filter(|p| p.eq_ignore_ascii_case(scheme))?;
+        target.get(scheme.len()..)?.strip_prefix("://").map(|rest| (rest, scheme))
+    });
+    match found {
+        Some((rest, scheme)) => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, path_and_query) = rest.split_at(end);
+            (Some((Some(scheme), authority)), path_and_query)
+        }
+        None => (None, target),
     }
 }
 
@@ -285,6 +300,24 @@ fn is_token(s: &str) -> bool {
 fn has_control(bytes: &[u8], allow_tab: bool) -> bool {
     // No early exit, so that the compiler can check many bytes at once.
     bytes.iter().fold(false, |found, &b| found | ((b < 0x20 && !(allow_tab && b == b'\t')) || b == 0x7f))
+}
+
+/// Whether the authority of a request target and the request's `Host` value name the same
+/// host and port: compared without regard to ASCII case, with the scheme's default port (both
+/// 80 and 443 when the scheme is unknown) the same as none. An authority with user information
+/// never matches.
+pub(crate) fn authority_matches_host<'a>(scheme: Option<&str>, authority: &'a str, host: &'a str) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    let default_ports: &[&str] = match scheme {
+        Some(s) if s.eq_ignore_ascii_case("http") => &[":80"],
+        Some(s) if s.eq_ignore_ascii_case("https") => &[":443"],
+        Some(_) => &[],
+        None => &[":80", ":443"],
+    };
+    let bare = |h: &'a str| -> &'a str { default_ports.iter().find_map(|p| h.strip_suffix(p)).unwrap_or(h) };
+    bare(authority).eq_ignore_ascii_case(bare(host))
 }
 
 /// The `Host` value of a URI: its authority without user information or a default port.

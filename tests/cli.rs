@@ -1097,3 +1097,28 @@ fn sigv4a_errors() {
         }
     }
 }
+
+#[test]
+fn verify_refuses_a_body_that_disagrees_with_its_content_length() {
+    // A form POST with a body: give it a right and wrong Content-Lengths, and chunked framing.
+    let file = classic_signed_files("content-length")
+        .into_iter()
+        .find(|f| f.name == "post-x-www-form-urlencoded")
+        .expect("the suite has post-x-www-form-urlencoded");
+    let (code, stdout) = verify(&file, &file.bytes);
+    assert_eq!(code, Some(0), "the genuine file verifies: {stdout}");
+    let text = String::from_utf8(file.bytes.clone()).expect("UTF-8");
+    let (head, body) = text.split_once("\n\n").expect("a blank line before the body");
+    let with_length = |declared: usize, body: &str| format!("{head}\nContent-Length:{declared}\n\n{body}").into_bytes();
+    let (code, stdout) = verify(&file, &with_length(body.len(), body));
+    assert_eq!(code, Some(0), "a right Content-Length verifies: {stdout}");
+    for (declared, code_name) in [(body.len() + 4, "IncompleteBody"), (body.len() - 4, "InvalidArgument")] {
+        let (code, stdout) = verify(&file, &with_length(declared, body));
+        assert_eq!(code, Some(1), "Content-Length {declared} for {} bytes: {stdout}", body.len());
+        assert!(stdout.contains(&format!("\"code\": \"{code_name}\"")), "{stdout}");
+    }
+    let chunked = format!("{head}\nTransfer-Encoding:chunked\n\n{body}").into_bytes();
+    let (code, stdout) = verify(&file, &chunked);
+    assert_eq!(code, Some(1), "{stdout}");
+    let _ = std::fs::remove_file(&file.credentials);
+}

@@ -9,7 +9,8 @@ mod common;
 
 use common::block_on;
 use sigv4_kit::verify::{
-    ErrorCode, MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig, strip_signature,
+    ErrorCode, MemoryProvider, PathPolicy, PlusInQuery, Principal, PrincipalKind, Verifier, VerifierConfig,
+    strip_signature,
 };
 use sigv4_kit::{
     AmzDate, Credentials, FixedClock, PayloadMode, RawRequest, SigV4Signer, SignError, SignableRequest, Signer,
@@ -243,4 +244,164 @@ fn what_strip_signature_leaves_can_be_signed_again() {
         let mut again = http::Request::from_parts(parts, Vec::new());
         signer("s3", SigningSettings::s3()).sign(&mut again).expect("signs again");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. What the inner service sees is what was verified.
+// ---------------------------------------------------------------------------------------------
+
+fn api_signer() -> SigV4Signer {
+    signer("execute-api", SigningSettings::default())
+}
+
+fn api() -> VerifierConfig {
+    VerifierConfig::new(["execute-api"])
+}
+
+/// `uri` signed by the API signer (which signs the normalized path).
+fn signed_get(uri: &str) -> http::Request<Vec<u8>> {
+    let mut request = http::Request::get(uri).body(Vec::new()).expect("valid");
+    api_signer().sign(&mut request).expect("signs");
+    request
+}
+
+fn verify(config: VerifierConfig, request: &http::Request<Vec<u8>>) -> Result<Verified, VerifyError> {
+    block_on(verifier(config).verify_with_body(request, &provider()))
+}
+
+#[test]
+fn paths_that_normalization_changes_are_refused_by_default_and_verified_as_normalized_on_request() {
+    let plain = signed_get("http://api.example.com/b");
+    assert_eq!(verify(api(), &plain).expect("verifies").path(), "/b");
+    for path in ["/admin/../b", "//b", "/./b", "/x/y/../../b", "/b/."] {
+        // Signed by a client that normalizes, as SigV4 does: the signature is the one for /b.
+        let request = signed_get(&format!("http://api.example.com{path}"));
+        let e = rejected(verify(api(), &request), ErrorCode::InvalidArgument);
+        assert!(e.message().contains("normal form"), "{path}: {e}");
+        let verified = verify(api().with_path_policy(PathPolicy::Rewrite), &request).expect("verifies");
+        assert_eq!(verified.path(), "/b", "{path}");
+    }
+    // A trailing slash is part of the path.
+    let request = signed_get("http://api.example.com/a/b/../");
+    assert_eq!(verify(api().with_path_policy(PathPolicy::Rewrite), &request).expect("verifies").path(), "/a/");
+    // S3 signs the path as sent: nothing to normalize, nothing refused.
+    let mut s3_request = http::Request::get("http://bucket.s3.amazonaws.com/a/../b").body(Vec::new()).expect("valid");
+    signer("s3", SigningSettings::s3()).sign(&mut s3_request).expect("signs");
+    assert_eq!(verify(s3(), &s3_request).expect("verifies").path(), "/a/../b");
+}
+
+#[test]
+fn percent_encoded_dot_segments_are_refused_by_default() {
+    for path in ["/a/%2E%2E/b", "/a/%2e/b", "/a/.%2E/b"] {
+        let request = signed_get(&format!("http://api.example.com{path}"));
+        let e = rejected(verify(api(), &request), ErrorCode::InvalidArgument);
+        assert!(e.message().contains("dot segment"), "{path}: {e}");
+        // As AWS reads it, the segment is a name.
+        assert_eq!(verify(api().with_path_policy(PathPolicy::Rewrite), &request).expect("verifies").path(), path);
+    }
+}
+
+#[test]
+fn an_absolute_form_target_must_name_the_signed_host() {
+    let request = signed_get("http://api.example.com/q");
+    // The same request sent in absolute form, to another authority, with its signed Host.
+    let mut elsewhere = request.clone();
+    *elsewhere.uri_mut() = "http://evil.example.net/q".parse().expect("valid");
+    elsewhere.headers_mut().insert("host", "api.example.com".parse().expect("valid"));
+    let e = rejected(verify(api(), &elsewhere), ErrorCode::InvalidArgument);
+    assert!(e.message().contains("evil.example.net"), "{e}");
+    // The same authority in another case, or with the default port, is the same host.
+    for uri in ["http://API.example.com/q", "http://api.example.com:80/q"] {
+        let mut same = request.clone();
+        *same.uri_mut() = uri.parse().expect("valid");
+        same.headers_mut().insert("host", "api.example.com".parse().expect("valid"));
+        verify(api(), &same).unwrap_or_else(|e| panic!("{uri}: {e}"));
+    }
+    // And from raw text.
+    let text = String::from_utf8(raw_text(&request, " ")).expect("UTF-8").replacen(
+        "GET /q",
+        "GET http://evil.example.net/q",
+        1,
+    );
+    let raw = RawRequest::parse(text.as_bytes()).expect("parses");
+    rejected(verify_raw(&verifier(api()), &raw), ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn a_repeated_host_is_refused() {
+    let request = signed_get("http://api.example.com/q");
+    let mut twice = request.clone();
+    twice.headers_mut().insert("host", "api.example.com".parse().expect("valid"));
+    twice.headers_mut().append("host", "evil.example.net".parse().expect("valid"));
+    rejected(verify(api(), &twice), ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn a_literal_plus_is_refused_by_default_and_read_as_a_plus_on_request() {
+    // Signed over a=1%2B2 (a plus sign); sent with a literal '+', which form decoders read as a
+    // space.
+    let request = signed_get("http://api.example.com/q?a=1%2B2");
+    verify(api(), &request).expect("the encoded plus verifies");
+    let mut literal = request.clone();
+    *literal.uri_mut() = "http://api.example.com/q?a=1+2".parse().expect("valid");
+    let e = rejected(verify(api(), &literal), ErrorCode::InvalidArgument);
+    assert!(e.message().contains("'+'"), "{e}");
+    verify(api().with_plus_in_query(PlusInQuery::Literal), &literal).expect("AWS's reading: a plus sign");
+    // A space (%20) is another query, and another signature.
+    let mut space = request.clone();
+    *space.uri_mut() = "http://api.example.com/q?a=1%202".parse().expect("valid");
+    rejected(verify(api(), &space), ErrorCode::SignatureDoesNotMatch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. A body that disagrees with its Content-Length; the order of cheap and costly checks.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_whole_body_must_be_as_long_as_its_content_length() {
+    let mut request = http::Request::post("http://api.example.com/q").body(b"hello".to_vec()).expect("valid");
+    api_signer().sign(&mut request).expect("signs");
+    verify(api(), &request).expect("verifies without a Content-Length");
+    request.headers_mut().insert("content-length", "5".parse().expect("valid"));
+    verify(api(), &request).expect("verifies with the right one");
+    request.headers_mut().insert("content-length", "9".parse().expect("valid"));
+    rejected(verify(api(), &request), ErrorCode::IncompleteBody);
+    request.headers_mut().insert("content-length", "3".parse().expect("valid"));
+    rejected(verify(api(), &request), ErrorCode::InvalidArgument);
+}
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn every_cheap_check_runs_before_the_ecdsa_verification() {
+    use sigv4_kit::RegionSet;
+    // A forged SigV4a request (a wrong signature) that also breaks a cheap rule is refused for
+    // the cheap rule: the ECDSA verification, about a hundred SigV4 checks, never runs.
+    let signer = SigV4Signer::sigv4a(credentials(), RegionSet::new("*").expect("valid"), "s3")
+        .with_settings(SigningSettings::s3())
+        .with_clock(FixedClock::new(now()));
+    let mut request = http::Request::put("http://mrap.example.com/key").body(b"hello".to_vec()).expect("valid");
+    signer.sign(&mut request).expect("signs");
+    verify(s3(), &request).expect("the genuine request verifies");
+    let forged = {
+        let mut r = request.clone();
+        let auth = r.headers()["authorization"].to_str().expect("ASCII").to_owned();
+        let (head, sig) = auth.rsplit_once("Signature=").expect("a signature");
+        let flipped: String = sig.chars().rev().collect();
+        r.headers_mut().insert("authorization", format!("{head}Signature={flipped}").parse().expect("valid"));
+        r
+    };
+    rejected(verify(s3(), &forged), ErrorCode::SignatureDoesNotMatch);
+    let mut other_body = forged.clone();
+    *other_body.body_mut() = b"HELLO".to_vec();
+    rejected(verify(s3(), &other_body), ErrorCode::XAmzContentSHA256Mismatch);
+    let mut other_token = forged.clone();
+    other_token.headers_mut().insert("x-amz-security-token", "not-the-token".parse().expect("valid"));
+    rejected(verify(s3(), &other_token), ErrorCode::InvalidToken);
+    let unknown = forged.clone();
+    let provider = MemoryProvider::new();
+    let e = block_on(verifier(s3()).verify_with_body(&unknown, &provider)).expect_err("an unknown key");
+    assert_eq!(e.error_code(), ErrorCode::InvalidAccessKeyId);
+    let mut skewed = forged.clone();
+    skewed.headers_mut().insert("x-amz-date", "20260517T070000Z".parse().expect("valid"));
+    rejected(verify(s3(), &skewed), ErrorCode::RequestTimeTooSkewed);
 }

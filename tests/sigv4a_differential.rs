@@ -37,7 +37,7 @@ use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{DerSignature, SigningKey as P256SigningKey};
 use proptest::prelude::*;
 use sigv4_kit::sigv4a::{EcdsaKey, PublicKey};
-use sigv4_kit::verify::{AuthMethod, Credential, MemoryProvider, Principal, PrincipalKind};
+use sigv4_kit::verify::{AuthMethod, Credential, MemoryProvider, PathPolicy, PlusInQuery, Principal, PrincipalKind};
 use sigv4_kit::{
     Algorithm, AmzDate, Credentials, DEFAULT_EXCLUDED_HEADERS, FixedClock, PayloadMode, RegionSet, SessionTokenMode,
     SigV4Signer, SignableRequest, Signer, SigningSettings, UriMode, Verified, Verifier, VerifierConfig, VerifyError,
@@ -151,7 +151,11 @@ impl Case {
     }
 
     fn verifier(&self) -> Verifier {
-        let mut config = VerifierConfig::new([self.service.as_str()]).with_expose_debug(true);
+        let mut config = VerifierConfig::new([self.service.as_str()])
+            .with_expose_debug(true)
+            // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+            .with_path_policy(PathPolicy::Rewrite)
+            .with_plus_in_query(PlusInQuery::Literal);
         if self.s3 {
             config = config.with_s3_rules();
         } else if self.unsigned_payload() {

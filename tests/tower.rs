@@ -561,3 +561,53 @@ fn what_needs_no_body_is_refused_before_the_body_is_read() {
         assert_rejected(&Response::from_parts(parts, AuthBody::Right(Full::new(bytes.clone()))), &bytes, status, code);
     }
 }
+
+/// An inner service that records the URI it was called with.
+#[derive(Clone, Default)]
+struct UriRecorder(Arc<Mutex<Vec<String>>>);
+
+impl<B: Send + 'static> Service<Request<B>> for UriRecorder {
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let verified = request.extensions().get::<Verified>().map(|v| v.path().to_owned());
+        assert_eq!(verified.as_deref(), Some(request.uri().path()), "the URI's path is the verified one");
+        self.0.lock().unwrap().push(request.uri().to_string());
+        ready(Ok(Response::new(Full::new(Bytes::new()))))
+    }
+}
+
+#[test]
+fn the_inner_service_sees_the_path_that_was_verified() {
+    let s = signer("AKIDEXAMPLE", "execute-api", SigningSettings::default());
+    // The client signs /b for each of these (SigV4 normalizes before signing).
+    let paths = ["/admin/../b?x=1", "//b?x=1", "/./b?x=1", "/x/y/../../b?x=1"];
+    let run = |config: VerifierConfig| {
+        let seen = UriRecorder::default();
+        let verifier = Verifier::new(config).with_clock(FixedClock::new(time()));
+        let mut service = SigV4Layer::from_verifier(verifier, provider()).layer(seen.clone());
+        let statuses: Vec<u16> = paths
+            .iter()
+            .map(|p| {
+                let request = full(signed("GET", &format!("http://api.example.com{p}"), b"", &s));
+                block_on(service.call(request)).unwrap().status().as_u16()
+            })
+            .collect();
+        (statuses, std::mem::take(&mut *seen.0.lock().unwrap()))
+    };
+    // By default they are refused...
+    let (statuses, seen) = run(VerifierConfig::new(["execute-api"]));
+    assert_eq!(statuses, [400; 4]);
+    assert!(seen.is_empty(), "{seen:?}");
+    // ...or, on request, the inner service gets the normalized path, query kept.
+    let (statuses, seen) =
+        run(VerifierConfig::new(["execute-api"]).with_path_policy(sigv4_kit::verify::PathPolicy::Rewrite));
+    assert_eq!(statuses, [200; 4]);
+    assert_eq!(seen, ["http://api.example.com/b?x=1"; 4]);
+}

@@ -533,7 +533,7 @@ fn vector_folders_are_complete() {
 #[cfg(feature = "sigv4a")]
 mod sigv4a {
     use sigv4_kit::sigv4a::{EcdsaKey, PublicKey};
-    use sigv4_kit::verify::{Credential, Principal, PrincipalKind, Verifier, VerifierConfig};
+    use sigv4_kit::verify::{Credential, PathPolicy, PlusInQuery, Principal, PrincipalKind, Verifier, VerifierConfig};
     use sigv4_kit::{Algorithm, FixedClock, RegionSet, Signature, sha256};
 
     use super::*;
@@ -584,6 +584,9 @@ mod sigv4a {
         fn verifier(&self) -> Verifier {
             let s = &self.settings;
             let config = VerifierConfig::new([self.service.clone()])
+                // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+                .with_path_policy(PathPolicy::Rewrite)
+                .with_plus_in_query(PlusInQuery::Literal)
                 .with_uri_mode(s.uri_mode)
                 .with_session_token_mode(s.session_token)
                 .with_regions(sigv4_kit::verify::Regions::only([self.region.clone()]))

@@ -25,7 +25,9 @@ use common::vectors::{BotocoreCase, botocore_case_values, botocore_document};
 use common::{build_request, proptest_config, uri_encode};
 use proptest::prelude::*;
 use serde_json::Value;
-use sigv4_kit::verify::{AuthMethod, MemoryProvider, PayloadState, Principal, PrincipalKind, VerifierConfig};
+use sigv4_kit::verify::{
+    AuthMethod, MemoryProvider, PathPolicy, PayloadState, PlusInQuery, Principal, PrincipalKind, VerifierConfig,
+};
 use sigv4_kit::{AmzDate, FixedClock, SessionTokenMode, UriMode, Verified, Verifier, VerifyError, sha256};
 
 const BOTOCORE_CASES: usize = 640;
@@ -74,7 +76,11 @@ impl BotocoreCase {
 
     fn verifier(&self) -> Verifier {
         let signing = &self.signing;
-        let mut config = VerifierConfig::new([signing.service.as_str()]).with_expose_debug(true);
+        let mut config = VerifierConfig::new([signing.service.as_str()])
+            .with_expose_debug(true)
+            // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+            .with_path_policy(PathPolicy::Rewrite)
+            .with_plus_in_query(PlusInQuery::Literal);
         if signing.is_s3() {
             config = config.with_s3_rules();
         } else if signing.unsigned {
@@ -455,7 +461,11 @@ fn sign_with_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> http::Request<V
 /// Signs with aws-sigv4 and verifies with the `Verifier`.
 fn check_aws(c: &AwsCase, s3: bool, expires: Option<u64>) -> Result<(), TestCaseError> {
     let signed = sign_with_aws(c, s3, expires);
-    let mut config = VerifierConfig::new([c.service.as_str()]).with_expose_debug(true);
+    let mut config = VerifierConfig::new([c.service.as_str()])
+        .with_expose_debug(true)
+        // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+        .with_path_policy(PathPolicy::Rewrite)
+        .with_plus_in_query(PlusInQuery::Literal);
     if s3 {
         config = config.with_s3_rules();
     } else if c.unsigned && expires.is_none() {

@@ -28,7 +28,9 @@ use common::tamper::{
 };
 use common::{block_on, proptest_config};
 use proptest::prelude::*;
-use sigv4_kit::verify::{AuthMethod, MemoryProvider, PayloadState, Principal, PrincipalKind, VerifierConfig};
+use sigv4_kit::verify::{
+    AuthMethod, MemoryProvider, PathPolicy, PayloadState, PlusInQuery, Principal, PrincipalKind, VerifierConfig,
+};
 use sigv4_kit::{
     AmzDate, Credentials, DEFAULT_EXCLUDED_HEADERS, FixedClock, PayloadHash, PayloadMode, SessionTokenMode,
     SigV4Signer, Signer, SigningOutput, SigningSettings, UriMode, Verified, Verifier, VerifyError, sha256,
@@ -122,7 +124,10 @@ impl Mode {
     }
 
     fn verifier_config(&self, service: &str) -> VerifierConfig {
-        let mut c = VerifierConfig::new([service]);
+        let mut c = VerifierConfig::new([service])
+            // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+            .with_path_policy(PathPolicy::Rewrite)
+            .with_plus_in_query(PlusInQuery::Literal);
         if self.s3 {
             c = c.with_s3_rules();
         } else if self.payload == Payload::Unsigned {

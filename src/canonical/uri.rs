@@ -122,6 +122,47 @@ fn is_normalized(path: &[u8]) -> bool {
     true
 }
 
+/// The path SigV4's normalization makes of the wire path `path`, still as sent on the wire
+/// (percent-encoded once): dot segments removed, empty segments dropped, a trailing slash kept
+/// when the input ends with one and something remains, always starting with `/`. Its
+/// [`UriMode::Normalized`] canonical URI is `path`'s.
+pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if is_normalized(path.as_bytes()) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                kept.pop();
+            }
+            other => kept.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    for seg in &kept {
+        out.push('/');
+        out.push_str(seg);
+    }
+    if out.is_empty() || path.ends_with('/') {
+        out.push('/');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether a segment of the wire path `path` percent-decodes to `.` or `..` while it is not
+/// one as sent (`%2E`, `.%2e`): SigV4 signs it as a name, a router that decodes it reads a dot
+/// segment.
+pub(crate) fn has_encoded_dot_segment(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        seg.contains('%') && {
+            let decoded = percent_encoding::percent_decode_str(seg);
+            decoded.clone().eq(*b".") || decoded.eq(*b"..")
+        }
+    })
+}
+
 /// Writes the normalized, double-encoded path. This follows the rule botocore applies
 /// (RFC 3986 dot-segment removal, empty segments dropped, a trailing slash kept only when the
 /// input ends with one and something remains), and always starts with `/`.
@@ -180,6 +221,45 @@ mod tests {
         assert_eq!(n("foo"), "/foo");
         assert_eq!(n("foo/"), "/foo/");
         assert_eq!(canonical_uri("foo", UriMode::S3), "/foo");
+    }
+
+    #[test]
+    fn the_normalized_wire_path_has_the_same_canonical_uri() {
+        for p in [
+            "",
+            "/",
+            "//",
+            "/a/../b",
+            "//b",
+            "/./b",
+            "/x/y/../../b",
+            "/a/b/",
+            "/a/b/../",
+            "/..",
+            "/a/.",
+            "foo",
+            "foo/",
+            "/a%2Fb/../c%20d",
+            "/a//b//",
+            "/ሴ/../x y",
+        ] {
+            let n = normalized_path(p);
+            assert!(is_normalized(n.as_bytes()), "{p:?} -> {n:?}");
+            assert_eq!(canonical_uri(&n, UriMode::Normalized), canonical_uri(p, UriMode::Normalized), "{p:?}");
+        }
+        assert_eq!(normalized_path("/admin/../b"), "/b");
+        assert_eq!(normalized_path("/a/b/../"), "/a/");
+        assert!(matches!(normalized_path("/a/b"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn encoded_dot_segments() {
+        for p in ["/a/%2E%2E/b", "/%2e", "/a/.%2E", "/a/%2E./"] {
+            assert!(has_encoded_dot_segment(p), "{p}");
+        }
+        for p in ["/a/../b", "/a/%2E%2E%2E", "/a/%2Ex", "/a/b", "/%zz"] {
+            assert!(!has_encoded_dot_segment(p), "{p}");
+        }
     }
 
     #[test]

@@ -67,6 +67,55 @@ impl Regions {
     }
 }
 
+/// What the verifier does with a path that SigV4's normalization changes (`/a/../b`, `//b`,
+/// `/./b` all sign as `/b`), for every service but S3 (whose paths are signed as sent).
+///
+/// The signature covers the normalized path, while a router that reads the request's own path
+/// sees something else: `/admin/../b` is signed as `/b`, and would otherwise reach the inner
+/// service as `/admin/../b`.
+///
+/// ```
+/// use sigv4_kit::verify::{PathPolicy, VerifierConfig};
+/// assert_eq!(VerifierConfig::new(["execute-api"]).path_policy, PathPolicy::Refuse);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PathPolicy {
+    /// Refuse the request (`InvalidArgument`): only paths in normal form are accepted, and no
+    /// segment may percent-decode to `.` or `..` (`%2E%2E`), which SigV4 signs as an ordinary
+    /// name and a router that decodes the path reads as a dot segment.
+    #[default]
+    Refuse,
+    /// Accept every path AWS accepts: [`Verified::path`](super::Verified::path) is the
+    /// normalized path, and [`SigV4Layer`](crate::tower) hands the inner service a request
+    /// whose URI has that path. A caller of the [`Verifier`](super::Verifier) itself must route
+    /// on `Verified::path`. Percent-encoded dot segments are kept as names, as SigV4 signs them:
+    /// the inner service must not decode and then normalize the path.
+    Rewrite,
+}
+
+/// What the verifier does with a literal `+` in the query string.
+///
+/// SigV4 reads `+` as a plus sign (`a=1+2` signs as `a=1%2B2`), while form decoders
+/// (`application/x-www-form-urlencoded`, most web frameworks' query extractors) read it as a
+/// space. AWS's SDKs never send one: they write `%2B` and `%20`.
+///
+/// ```
+/// use sigv4_kit::verify::{PlusInQuery, VerifierConfig};
+/// assert_eq!(VerifierConfig::new(["execute-api"]).plus_in_query, PlusInQuery::Refuse);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PlusInQuery {
+    /// Refuse the request (`InvalidArgument`), so that no reading of it can differ from the
+    /// signed one.
+    #[default]
+    Refuse,
+    /// Accept it as AWS does, as a plus sign. The inner service must decode the query the same
+    /// way (`+` is `+`), or it acts on a query that was not signed.
+    Literal,
+}
+
 /// Verifier settings. The expected services are a constructor argument: a verifier never
 /// accepts "any service" by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +153,10 @@ pub struct VerifierConfig {
     /// Whether `SignatureDoesNotMatch` errors carry the canonical request and string to sign
     /// the verifier computed (default off: they help an attacker as much as a developer).
     pub expose_debug: bool,
+    /// What to do with a path that normalization changes (default [`PathPolicy::Refuse`]).
+    pub path_policy: PathPolicy,
+    /// What to do with a literal `+` in the query (default [`PlusInQuery::Refuse`]).
+    pub plus_in_query: PlusInQuery,
 }
 
 impl VerifierConfig {
@@ -125,6 +178,8 @@ impl VerifierConfig {
             session_token: SessionTokenMode::Signed,
             limits: Limits::default(),
             expose_debug: false,
+            path_policy: PathPolicy::Refuse,
+            plus_in_query: PlusInQuery::Refuse,
         }
     }
 
@@ -198,6 +253,20 @@ impl VerifierConfig {
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sets what happens to a path that SigV4's normalization changes (see [`PathPolicy`]).
+    #[must_use]
+    pub fn with_path_policy(mut self, policy: PathPolicy) -> Self {
+        self.path_policy = policy;
+        self
+    }
+
+    /// Sets what happens to a literal `+` in the query (see [`PlusInQuery`]).
+    #[must_use]
+    pub fn with_plus_in_query(mut self, plus: PlusInQuery) -> Self {
+        self.plus_in_query = plus;
         self
     }
 

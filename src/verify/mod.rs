@@ -36,7 +36,7 @@ mod strip;
 mod verified;
 mod verifier;
 
-pub use config::{Regions, VerifierConfig};
+pub use config::{PathPolicy, PlusInQuery, Regions, VerifierConfig};
 pub use error::{DebugInfo, ErrorCode, VerifyError};
 pub use profile_file::parse_shared_credentials;
 pub use provider::{

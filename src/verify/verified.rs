@@ -160,6 +160,38 @@ impl Verified {
     pub fn signed_header_names(&self) -> impl Iterator<Item = &str> {
         self.signed_headers().split(';')
     }
+
+    /// The path the signature covers, as sent on the wire (percent-encoded once): for S3, the
+    /// request's path; for other services, the path after SigV4's normalization (dot segments
+    /// removed, repeated slashes collapsed), which is the request's own path unless the
+    /// verifier's [`PathPolicy`](crate::verify::PathPolicy) is `Rewrite`. Route and authorize
+    /// on this path; [`SigV4Layer`](crate::tower) gives the inner service a URI with it.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{MemoryProvider, PathPolicy, Principal, PrincipalKind, Verifier, VerifierConfig};
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer};
+    ///
+    /// let t: AmzDate = "20150830T123600Z".parse()?;
+    /// let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api")
+    ///     .with_clock(FixedClock::new(t));
+    /// let mut request = http::Request::get("https://api.example.com/admin/../pets").body(Vec::new())?;
+    /// signer.sign(&mut request)?; // signs the path as /pets
+    /// let provider = MemoryProvider::new().with_key(
+    ///     "AKIDEXAMPLE",
+    ///     "secret",
+    ///     Principal::new("123456789012", "arn:aws:iam::123456789012:user/alice", PrincipalKind::IamUser),
+    /// );
+    /// let config = VerifierConfig::new(["execute-api"]).with_path_policy(PathPolicy::Rewrite);
+    /// let verifier = Verifier::new(config).with_clock(FixedClock::new(t));
+    /// let (parts, body) = request.into_parts();
+    /// let pending = verifier.begin(&parts)?;
+    /// let verified = pending.finish(provider.get("AKIDEXAMPLE"), Some(sigv4_kit::sha256(&body)))?;
+    /// assert_eq!(verified.path(), "/pets");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn path(&self) -> &str {
+        self.scope.part(5)
+    }
 }
 
 impl fmt::Debug for Verified {
@@ -172,6 +204,7 @@ impl fmt::Debug for Verified {
             .field("algorithm", &self.algorithm)
             .field("service", &self.service())
             .field("signed_headers", &self.signed_headers())
+            .field("path", &self.path())
             .field("time", &self.time)
             .field("auth", &self.auth)
             .field("payload", &self.payload)
@@ -185,21 +218,20 @@ impl fmt::Debug for PayloadCheck {
     }
 }
 
-/// The access key id, scope and signed headers of a verified request, kept in one string so
-/// that a verification allocates once.
+/// The access key id, scope, signed headers and path of a verified request, kept in one string
+/// so that a verification allocates once.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct VerifiedScope {
-    /// `access_key_id` `date` `region` `service` `signed_headers`, back to back.
+    /// `access_key_id` `date` `region` `service` `signed_headers` `path`, back to back.
     text: String,
-    /// Where each of the five parts ends in `text`.
-    ends: [usize; 5],
+    /// Where each of the six parts ends in `text`.
+    ends: [usize; 6],
 }
 
 impl VerifiedScope {
-    pub(crate) fn new(access_key_id: &str, date: &str, region: &str, service: &str, signed_headers: &str) -> Self {
-        let parts = [access_key_id, date, region, service, signed_headers];
+    pub(crate) fn new(parts: [&str; 6]) -> Self {
         let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let mut ends = [0; 5];
+        let mut ends = [0; 6];
         for (part, end) in parts.iter().zip(ends.iter_mut()) {
             text.push_str(part);
             *end = text.len();

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use sigv4_kit::verify::{AuthMethod, PayloadState, Verified, VerifierConfig, VerifyError};
+use sigv4_kit::verify::{AuthMethod, PathPolicy, PayloadState, PlusInQuery, Verified, VerifierConfig, VerifyError};
 use sigv4_kit::{Algorithm, UNSIGNED_PAYLOAD};
 
 use super::build_request;
@@ -53,7 +53,11 @@ impl CrtCase {
     /// The configuration of a gateway for the case's service (S3 rules for the S3 classes,
     /// `UNSIGNED-PAYLOAD` accepted when the request declares it), exposing what it computed.
     pub fn verifier_config(&self) -> VerifierConfig {
-        let mut config = VerifierConfig::new([self.signing.service.as_str()]).with_expose_debug(true);
+        let mut config = VerifierConfig::new([self.signing.service.as_str()])
+            .with_expose_debug(true)
+            // AWS's reading: unnormalized paths and literal '+' verify (the gateway defaults refuse them).
+            .with_path_policy(PathPolicy::Rewrite)
+            .with_plus_in_query(PlusInQuery::Literal);
         if self.signing.is_s3() {
             config = config.with_s3_rules();
         }

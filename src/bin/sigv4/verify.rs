@@ -5,8 +5,8 @@ use std::time::UNIX_EPOCH;
 
 use sigv4_kit::chunked::ChunkLimits;
 use sigv4_kit::verify::{
-    AuthMethod, PayloadState, Principal, Regions, Verified, Verifier, VerifierConfig, VerifyError,
-    parse_shared_credentials,
+    AuthMethod, ErrorCode, PathPolicy, PayloadState, PlusInQuery, Principal, Regions, Verified, Verifier,
+    VerifierConfig, VerifyError, parse_shared_credentials,
 };
 use sigv4_kit::{AmzDate, FixedClock, SessionTokenMode, SystemClock, UriMode};
 
@@ -24,7 +24,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
         Some(s) => s.clone(),
         None => claimed_service(&raw).unwrap_or_default(),
     };
-    let mut config = VerifierConfig::new([service]).with_expose_debug(args.explain);
+    // The command checks a signature as AWS reads it: a path that normalization changes is
+    // verified (the JSON's "path" is the normalized one), and a literal '+' is a plus sign.
+    let mut config = VerifierConfig::new([service])
+        .with_expose_debug(args.explain)
+        .with_path_policy(PathPolicy::Rewrite)
+        .with_plus_in_query(PlusInQuery::Literal);
     if args.s3 {
         config = config.with_s3_rules();
     }
@@ -47,7 +52,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
         }
         None => Verifier::new(config).with_clock(SystemClock),
     };
-    let result = verifier.begin_view(request).and_then(|pending| {
+    let result = check_framing(&raw).and_then(|()| verifier.begin_view(request)).and_then(|pending| {
         let credential = provider.get(pending.access_key_id());
         pending.finish(credential, Some(sigv4_kit::sha256(raw.body())))
     });
@@ -76,6 +81,38 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
             write_stdout(format!("{}\n", error_json(&e)).as_bytes())?;
             Ok(Outcome::Rejected)
         }
+    }
+}
+
+/// The body of the file is the request's whole body: it must be as long as `Content-Length`
+/// says, and `Transfer-Encoding` framing (which this command does not undo) is refused.
+fn check_framing(raw: &sigv4_kit::RawRequest) -> Result<(), VerifyError> {
+    let invalid = |code, message: String| Err(VerifyError::new(code, message));
+    if raw.header("transfer-encoding").is_some() {
+        return invalid(
+            ErrorCode::NotImplemented,
+            "a Transfer-Encoding body is not supported here; give the body as it is, with its Content-Length"
+                .to_owned(),
+        );
+    }
+    let mut lengths = raw.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("content-length"));
+    let (Some((_, declared)), None) = (lengths.next(), lengths.next()) else {
+        return Ok(()); // none, or repeated (which the verifier refuses)
+    };
+    let Some(declared) = declared.parse::<u64>().ok().filter(|_| declared.bytes().all(|b| b.is_ascii_digit())) else {
+        return invalid(ErrorCode::InvalidArgument, format!("the Content-Length {declared:?} is not a number"));
+    };
+    let len = raw.body().len() as u64;
+    match len.cmp(&declared) {
+        core::cmp::Ordering::Less => invalid(
+            ErrorCode::IncompleteBody,
+            format!("the body has {len} bytes, fewer than the {declared} its Content-Length declares"),
+        ),
+        core::cmp::Ordering::Greater => invalid(
+            ErrorCode::InvalidArgument,
+            format!("the body has {len} bytes, more than the {declared} its Content-Length declares"),
+        ),
+        core::cmp::Ordering::Equal => Ok(()),
     }
 }
 
@@ -175,7 +212,7 @@ fn verified_json(v: &Verified, payload: &str) -> String {
     };
     let signed: Vec<String> = v.signed_header_names().map(json_str).collect();
     format!(
-        "{{\"verified\": true, \"algorithm\": {}, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
+        "{{\"verified\": true, \"algorithm\": {}, \"access_key_id\": {}, \"principal\": {}, \"scope\": {{\"date\": {}, \"region\": {}, \"service\": {}}}, \"signed_headers\": [{}], \"path\": {}, \"time\": {}, \"auth\": {}, \"expires_in\": {}, \"payload\": {}}}",
         json_str(v.algorithm.as_str()),
         json_str(v.access_key_id()),
         principal_json(&v.principal),
@@ -183,6 +220,7 @@ fn verified_json(v: &Verified, payload: &str) -> String {
         json_str(v.region()),
         json_str(v.service()),
         signed.join(", "),
+        json_str(v.path()),
         json_str(v.time.as_str()),
         json_str(auth),
         expires,
