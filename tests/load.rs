@@ -211,10 +211,7 @@ async fn send_all(
 /// Starts `service` on a free loopback port.
 async fn start<S, ResBody>(service: S) -> SocketAddr
 where
-    S: tower_service::Service<Request<hyper::body::Incoming>, Response = http::Response<ResBody>>
-        + Clone
-        + Send
-        + 'static,
+    S: tower_service::Service<Request<app::RequestBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<app::BoxError>,
     ResBody: http_body::Body + Send + 'static,
@@ -223,7 +220,7 @@ where
 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(app::serve(listener, service));
+    tokio::spawn(app::serve(listener, service, app::ServeLimits::default()));
     addr
 }
 

@@ -5,11 +5,14 @@
 //! - [`Proxy`]: the reverse proxy behind the layer, forwarding verified requests upstream;
 //! - [`TimeoutProvider`]: a credential provider that gives up on slow lookups;
 //! - [`AccessLog`]: one line on stderr per request;
-//! - [`serve`] and [`serve_until`]: the accept loop.
+//! - [`serve`] and [`serve_until`]: the accept loop, with the [`ServeLimits`] a public endpoint
+//!   needs (header read timeout, body idle timeout, connection limit);
+//! - [`IdleTimeoutBody`]: the request body the accept loop hands out ([`RequestBody`]), which
+//!   fails with `RequestTimeout` when the client stops sending it.
 //!
 //! Each of them is generic over the request body, so the handlers run behind
-//! [`SigV4Layer`](sigv4_kit::tower::SigV4Layer) (on a `VerifiedBody`) or straight on hyper's
-//! `Incoming` (verification off: the identity is then `null`).
+//! [`SigV4Layer`](sigv4_kit::tower::SigV4Layer) (on a `VerifiedBody`) or straight on the
+//! [`RequestBody`] (verification off: the identity is then `null`).
 
 // Not every user of this file uses every item.
 #![allow(dead_code)]
@@ -19,14 +22,17 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
+use http::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, EXPECT, HOST, HeaderName, HeaderValue, TRANSFER_ENCODING,
+};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
-use http_body::Body;
+use http_body::{Body, Frame, SizeHint};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -37,9 +43,10 @@ use serde_json::Value;
 use sigv4_kit::Verified;
 use sigv4_kit::tower::{error_response, verify_error};
 use sigv4_kit::verify::{
-    AuthMethod, Credential, CredentialProvider, LookupRequest, ProviderError, VerifyError, strip_signature,
+    AuthMethod, Credential, CredentialProvider, ErrorCode, LookupRequest, ProviderError, VerifyError, strip_signature,
 };
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 use tower_service::Service;
 
 /// A boxed error, sendable between threads.
@@ -175,10 +182,7 @@ fn body_error(err: &(dyn StdError + 'static), request_headers: &HeaderMap) -> Re
     match find_verify_error(err) {
         Some(e) => error_response(e, request_headers),
         None => {
-            let e = VerifyError::new(
-                sigv4_kit::verify::ErrorCode::IncompleteBody,
-                format!("reading the request body failed: {err}"),
-            );
+            let e = VerifyError::new(ErrorCode::IncompleteBody, format!("reading the request body failed: {err}"));
             error_response(&e, request_headers)
         }
     }
@@ -222,20 +226,73 @@ const HOP_BY_HOP: [&str; 9] = [
     "upgrade",
 ];
 
+/// Signed headers that [`Proxy`] may remove or replace all the same: the authentication that
+/// [`strip_signature`] removes, `Host` (rewritten to the upstream's) and `Transfer-Encoding`
+/// (framing only: each hop frames the body itself, and the upstream receives the same bytes).
+const REMOVABLE_WHEN_SIGNED: [&str; 7] = [
+    "authorization",
+    "x-amz-security-token",
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-amz-region-set",
+    "host",
+    "transfer-encoding",
+];
+
 /// The header naming the ARN of the verified caller, added by [`Proxy`].
 pub const PRINCIPAL_HEADER: &str = "x-authenticated-principal";
 /// The header naming the access key the caller signed with, added by [`Proxy`].
 pub const ACCESS_KEY_HEADER: &str = "x-authenticated-access-key";
 
+/// How long [`Proxy`] waits, once the upstream has answered, for a request body still on its
+/// way to end or fail (a body that fails verification gets its own answer, not the upstream's).
+const EARLY_ANSWER_GRACE: Duration = Duration::from_secs(1);
+
 /// The handler of the gateway with `--upstream`: a reverse proxy that forwards each request
 /// to the upstream with its SigV4 authentication removed
 /// ([`strip_signature`]), the caller's identity in [`PRINCIPAL_HEADER`] and
-/// [`ACCESS_KEY_HEADER`] (any such headers the client sent are dropped), the URI and `Host`
-/// rewritten to the upstream's, and hop-by-hop headers removed. Bodies stream both ways; the
-/// proxy holds none of them.
+/// [`ACCESS_KEY_HEADER`], the URI and `Host` rewritten to the upstream's, and hop-by-hop
+/// headers removed. Bodies stream both ways; the proxy holds none of them.
 ///
-/// When the request body fails verification on the way, the upstream request is aborted and
-/// the client gets the verification error; when the upstream cannot be reached, `502`.
+/// # What the upstream receives is exactly what was signed, except...
+///
+/// Every header the signature covers reaches the upstream as the client sent it, except:
+///
+/// - the authentication itself, which [`strip_signature`] removes: `Authorization`,
+///   `X-Amz-Security-Token`, `X-Amz-Date`, `X-Amz-Content-SHA256`, `X-Amz-Region-Set` (and
+///   the presigned query parameters);
+/// - `Host`, rewritten to the upstream's;
+/// - `Transfer-Encoding`, which is framing only: each hop frames the body itself, so a signed
+///   `Transfer-Encoding: chunked` is allowed and the upstream receives the same body bytes,
+///   framed by the proxy (with a `Content-Length` when the length is known). A transfer coding
+///   other than `chunked` (`gzip, chunked`, say) is refused with `501 NotImplemented`, signed
+///   or not, as S3 does: the proxy would forward the coded bytes as if they were the body;
+/// - for an `aws-chunked` body, the framing headers that
+///   [`SigV4Layer`](sigv4_kit::tower::SigV4Layer) rewrites when it decodes the body:
+///   `Content-Encoding` loses `aws-chunked`, `Content-Length` becomes the decoded length,
+///   `x-amz-decoded-content-length` and `x-amz-trailer` go.
+///
+/// Every other header the proxy removes would drop a signed header if the client signed it:
+/// the headers that `Connection` names, the hop-by-hop headers (`Connection`, `Keep-Alive`,
+/// `Proxy-Authenticate`, `Proxy-Authorization`, `Proxy-Connection`, `TE`, `Trailer`,
+/// `Upgrade`), `Expect` (hyper answered it) and the identity headers a client may send
+/// ([`PRINCIPAL_HEADER`], [`ACCESS_KEY_HEADER`], which the proxy sets itself). A request that
+/// signed any of them (or whose `Connection` names a signed header) is refused with `400
+/// InvalidArgument`, naming the header, before anything is forwarded: the upstream never acts
+/// on less than what was signed. Unsigned, they are removed and the request is forwarded.
+/// Unsigned headers that are not hop-by-hop are forwarded as they are, and the upstream may
+/// only trust the identity headers because the proxy sets them.
+///
+/// # Errors it answers itself
+///
+/// When the request body fails on the way (verification, or the client's idle timeout: the
+/// body's [`VerifyError`]; any other body error, such as a client that hung up mid-body: `400
+/// IncompleteBody`), the upstream request is aborted and the client gets that error, in the
+/// request's protocol (S3 XML, or JSON for `application/x-amz-json-*`), whatever way hyper's
+/// client reports it: the body records its first failure where [`Proxy`] looks when the
+/// upstream call fails, and when the upstream answers before the body has ended (it then waits
+/// up to a second for the body to end or fail). Only a failure of the upstream itself is a
+/// `502 BadGateway`.
 #[derive(Clone)]
 pub struct Proxy {
     client: Client<HttpConnector, ProxyBody>,
@@ -302,10 +359,21 @@ impl Proxy {
         B::Error: Into<BoxError>,
     {
         let (mut parts, body) = request.into_parts();
-        let identity = parts
-            .extensions
-            .get::<Verified>()
-            .map(|v| (HeaderValue::try_from(v.principal.arn()), HeaderValue::try_from(v.access_key_id())));
+        // Errors are answered in the request's protocol (S3 XML, or JSON for the JSON protocols).
+        let mut answer_as = HeaderMap::new();
+        if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
+            answer_as.insert(CONTENT_TYPE, content_type.clone());
+        }
+        let verified = parts.extensions.get::<Verified>();
+        let identity =
+            verified.map(|v| (HeaderValue::try_from(v.principal.arn()), HeaderValue::try_from(v.access_key_id())));
+        if let Err(e) = check_transfer_encoding(&parts.headers) {
+            return verify_error_response(&e, &answer_as);
+        }
+        let removed = match removed_headers(&parts.headers, verified) {
+            Ok(removed) => removed,
+            Err(e) => return verify_error_response(&e, &answer_as),
+        };
         if let Err(e) = strip_signature(&mut parts) {
             return gateway_error(StatusCode::BAD_REQUEST, "InvalidURI", &format!("cannot rewrite the URI: {e}"));
         }
@@ -315,11 +383,9 @@ impl Proxy {
                 return gateway_error(StatusCode::BAD_REQUEST, "InvalidURI", &format!("cannot rewrite the URI: {e}"));
             }
         };
-        remove_hop_by_hop(&mut parts.headers);
-        // hyper answered `Expect: 100-continue` to the client when the body was first read.
-        parts.headers.remove(http::header::EXPECT);
-        parts.headers.remove(PRINCIPAL_HEADER);
-        parts.headers.remove(ACCESS_KEY_HEADER);
+        for name in removed {
+            parts.headers.remove(name);
+        }
         if let Some((Ok(arn), Ok(key))) = identity {
             parts.headers.insert(PRINCIPAL_HEADER, arn);
             parts.headers.insert(ACCESS_KEY_HEADER, key);
@@ -332,24 +398,37 @@ impl Proxy {
                 parts.headers.remove(HOST);
             }
         }
+        // A body of unknown length goes chunked, whatever the method: without a framing header,
+        // hyper's client sends no body at all for a `GET`.
+        if !body.is_end_stream() && body.size_hint().exact().is_none() && !parts.headers.contains_key(CONTENT_LENGTH) {
+            parts.headers.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+        }
         parts.version = http::Version::HTTP_11;
         parts.extensions = http::Extensions::new();
-        // A body that fails verification on the way is answered in the request's protocol.
-        let mut answer_as = HeaderMap::new();
-        if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
-            answer_as.insert(CONTENT_TYPE, content_type.clone());
-        }
-        let request = Request::from_parts(parts, body.map_err(Into::into).boxed_unsync());
+        let (body, mut outcome) = Watched::new(body.map_err(Into::into).boxed_unsync());
+        let request = Request::from_parts(parts, body.boxed_unsync());
         match self.client.request(request).await {
             Ok(response) => {
+                // The upstream may answer before the body has ended; if the body then fails,
+                // the client gets the body's error rather than an answer to part of a request.
+                if let BodyOutcome::Failed(failure) = settle(&mut outcome, EARLY_ANSWER_GRACE).await {
+                    return failure.response(&answer_as);
+                }
                 let (mut parts, body) = response.into_parts();
                 remove_hop_by_hop(&mut parts.headers);
                 Response::from_parts(parts, body.map_err(BoxError::from).boxed_unsync())
             }
-            Err(e) => match find_verify_error(&e) {
-                Some(v) => error_response(v, &answer_as).map(|b| b.map_err(|never| match never {}).boxed_unsync()),
-                None => gateway_error(StatusCode::BAD_GATEWAY, "BadGateway", &format!("the upstream failed: {e}")),
-            },
+            // The body's failure first: hyper's client reports it in more than one way.
+            Err(e) => {
+                let outcome = outcome.borrow().clone();
+                match (outcome, find_verify_error(&e)) {
+                    (BodyOutcome::Failed(failure), _) => failure.response(&answer_as),
+                    (_, Some(v)) => verify_error_response(v, &answer_as),
+                    (_, None) => {
+                        gateway_error(StatusCode::BAD_GATEWAY, "BadGateway", &format!("the upstream failed: {e}"))
+                    }
+                }
+            }
         }
     }
 }
@@ -373,21 +452,186 @@ where
     }
 }
 
-/// Removes hop-by-hop headers, and the headers `Connection` names.
-fn remove_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(http::header::CONNECTION)
+/// The headers `Connection` names.
+fn connection_named(headers: &HeaderMap) -> Vec<HeaderName> {
+    headers
+        .get_all(CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|name| HeaderName::try_from(name.trim()).ok())
-        .collect();
-    for name in named {
+        .collect()
+}
+
+/// The headers [`Proxy`] removes from a request before forwarding it (besides the
+/// authentication, which [`strip_signature`] removes): those `Connection` names, the
+/// hop-by-hop ones, `Expect` (hyper answered `100-continue` when the body was first read) and
+/// the identity headers (the proxy sets them). An error when one of them is signed, but for
+/// [`REMOVABLE_WHEN_SIGNED`]: the upstream would not receive what was signed.
+fn removed_headers(headers: &HeaderMap, verified: Option<&Verified>) -> Result<Vec<HeaderName>, VerifyError> {
+    let mut removed: Vec<(HeaderName, &str)> = Vec::new();
+    for name in connection_named(headers) {
+        removed.push((name, "is named by the Connection header, which makes it hop-by-hop"));
+    }
+    for name in HOP_BY_HOP {
+        removed.push((HeaderName::from_static(name), "is hop-by-hop"));
+    }
+    removed.push((EXPECT, "is answered by the gateway"));
+    for name in [PRINCIPAL_HEADER, ACCESS_KEY_HEADER] {
+        removed.push((HeaderName::from_static(name), "is set by the gateway to the verified identity"));
+    }
+    if let Some(verified) = verified {
+        let signed = |name: &HeaderName| verified.signed_header_names().any(|s| s.eq_ignore_ascii_case(name.as_str()));
+        if let Some((name, why)) =
+            removed.iter().find(|(name, _)| signed(name) && !REMOVABLE_WHEN_SIGNED.contains(&name.as_str()))
+        {
+            return Err(VerifyError::new(
+                ErrorCode::InvalidArgument,
+                format!("the signed header {name} {why}: the gateway would not forward it; do not sign it"),
+            ));
+        }
+    }
+    Ok(removed.into_iter().map(|(name, _)| name).collect())
+}
+
+/// Refuses a transfer coding other than `chunked`: hyper undoes only the chunked framing, so
+/// the upstream would receive the coded bytes as if they were the body.
+fn check_transfer_encoding(headers: &HeaderMap) -> Result<(), VerifyError> {
+    let mut codings = headers
+        .get_all(TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    match (codings.next(), codings.next()) {
+        (None, _) => Ok(()),
+        (Some(c), None) if c.eq_ignore_ascii_case("chunked") => Ok(()),
+        _ => Err(VerifyError::new(
+            ErrorCode::NotImplemented,
+            "A header you provided implies functionality that is not implemented: \
+             Transfer-Encoding other than chunked",
+        )),
+    }
+}
+
+/// Removes hop-by-hop headers, and the headers `Connection` names, from a response.
+fn remove_hop_by_hop(headers: &mut HeaderMap) {
+    for name in connection_named(headers) {
         headers.remove(name);
     }
     for name in HOP_BY_HOP {
         headers.remove(name);
     }
+}
+
+/// How a request body [`Proxy`] forwards has gone so far.
+#[derive(Debug, Clone)]
+enum BodyOutcome {
+    /// Still streaming.
+    Reading,
+    /// Ended: every byte was forwarded.
+    Ended,
+    /// Failed (only the first failure is kept).
+    Failed(BodyFailure),
+}
+
+/// Why a request body failed.
+#[derive(Debug, Clone)]
+enum BodyFailure {
+    /// It failed verification, or the client was idle too long.
+    Verify(VerifyError),
+    /// The client's transport failed (it hung up mid-body, say).
+    Transport(String),
+}
+
+impl BodyFailure {
+    /// The answer to the client: the body's own error, the client's fault either way.
+    fn response(&self, answer_as: &HeaderMap) -> Response<ProxyBody> {
+        match self {
+            Self::Verify(e) => verify_error_response(e, answer_as),
+            Self::Transport(e) => verify_error_response(
+                &VerifyError::new(ErrorCode::IncompleteBody, format!("reading the request body failed: {e}")),
+                answer_as,
+            ),
+        }
+    }
+}
+
+/// The request body [`Proxy`] sends upstream: `inner`, recording how it ends (or fails) where
+/// `forward` can see it, however hyper's client reports it.
+struct Watched {
+    inner: ProxyBody,
+    outcome: watch::Sender<BodyOutcome>,
+}
+
+impl Watched {
+    fn new(inner: ProxyBody) -> (Self, watch::Receiver<BodyOutcome>) {
+        let start = if inner.is_end_stream() { BodyOutcome::Ended } else { BodyOutcome::Reading };
+        let (outcome, receiver) = watch::channel(start);
+        (Self { inner, outcome }, receiver)
+    }
+
+    /// Records the end of the body, unless it has already ended or failed.
+    fn settle(&self, end: BodyOutcome) {
+        self.outcome.send_if_modified(|now| {
+            let first = matches!(now, BodyOutcome::Reading);
+            if first {
+                *now = end;
+            }
+            first
+        });
+    }
+}
+
+impl Body for Watched {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        match ready!(Pin::new(&mut this.inner).poll_frame(cx)) {
+            Some(Ok(frame)) => {
+                if this.inner.is_end_stream() {
+                    this.settle(BodyOutcome::Ended);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Some(Err(e)) => {
+                let failure = match find_verify_error(&*e) {
+                    Some(v) => BodyFailure::Verify(v.clone()),
+                    None => BodyFailure::Transport(e.to_string()),
+                };
+                this.settle(BodyOutcome::Failed(failure));
+                Poll::Ready(Some(Err(e)))
+            }
+            None => {
+                this.settle(BodyOutcome::Ended);
+                Poll::Ready(None)
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The body's outcome once it has ended or failed, or after `grace` (or when hyper has dropped
+/// the body), however far it got.
+async fn settle(outcome: &mut watch::Receiver<BodyOutcome>, grace: Duration) -> BodyOutcome {
+    if let Ok(Ok(done)) = tokio::time::timeout(grace, outcome.wait_for(|o| !matches!(o, BodyOutcome::Reading))).await {
+        return done.clone();
+    }
+    outcome.borrow().clone()
+}
+
+/// [`error_response`] as a [`ProxyBody`] response.
+fn verify_error_response(e: &VerifyError, answer_as: &HeaderMap) -> Response<ProxyBody> {
+    error_response(e, answer_as).map(|b| b.map_err(|never| match never {}).boxed_unsync())
 }
 
 /// An error the proxy answers itself, XML as AWS's.
@@ -501,13 +745,97 @@ where
     }
 }
 
-/// Adapts a tower service to hyper's: waits for readiness, then calls a clone.
+/// The request body [`serve`] hands to the service: hyper's, failing with `RequestTimeout` when
+/// the client stops sending it (see [`IdleTimeoutBody`]).
+pub type RequestBody = IdleTimeoutBody<Incoming>;
+
+/// A request body that fails when no bytes arrive for a while: each time its reader waits
+/// for the next frame, a timer starts, and if it fires before the frame arrives the body fails
+/// with a [`VerifyError`] of code `RequestTimeout` (`400`, as S3 answers a client that stopped
+/// sending), boxed as the body's error. The timer runs only while the reader waits on the
+/// client, so a slow reader (a layer looking a key up, an upstream applying backpressure) does
+/// not count against the client.
+#[derive(Debug)]
+pub struct IdleTimeoutBody<B> {
+    inner: B,
+    timeout: Duration,
+    /// The timer, made on the first wait and reset for each later one.
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The reader is waiting for a frame: the timer runs.
+    waiting: bool,
+    /// The timer fired: every later poll fails too.
+    timed_out: bool,
+}
+
+impl<B> IdleTimeoutBody<B> {
+    /// `inner`, failing after `timeout` without a frame while it is read.
+    pub fn new(inner: B, timeout: Duration) -> Self {
+        Self { inner, timeout, sleep: None, waiting: false, timed_out: false }
+    }
+
+    /// The error the body fails with, S3's.
+    pub fn timeout_error() -> VerifyError {
+        VerifyError::new(
+            ErrorCode::RequestTimeout,
+            "Your socket connection to the server was not read from or written to within the timeout period. \
+             Idle connections will be closed.",
+        )
+    }
+}
+
+impl<B> Body for IdleTimeoutBody<B>
+where
+    B: Body + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Data = B::Data;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<B::Data>, BoxError>>> {
+        let this = self.get_mut();
+        if this.timed_out {
+            return Poll::Ready(Some(Err(Box::new(Self::timeout_error()))));
+        }
+        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            this.waiting = false;
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        let deadline = tokio::time::Instant::now() + this.timeout;
+        let sleep = match &mut this.sleep {
+            Some(sleep) => {
+                if !this.waiting {
+                    sleep.as_mut().reset(deadline);
+                }
+                sleep
+            }
+            None => this.sleep.insert(Box::pin(tokio::time::sleep_until(deadline))),
+        };
+        this.waiting = true;
+        ready!(sleep.as_mut().poll(cx));
+        this.timed_out = true;
+        Poll::Ready(Some(Err(Box::new(Self::timeout_error()))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        !self.timed_out && self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Adapts a tower service to hyper's: wraps the body in an [`IdleTimeoutBody`], waits for
+/// readiness, then calls a clone.
 #[derive(Clone)]
-struct Hyper<S>(S);
+struct Hyper<S> {
+    service: S,
+    body_idle_timeout: Duration,
+}
 
 impl<S, ResBody> hyper::service::Service<Request<Incoming>> for Hyper<S>
 where
-    S: Service<Request<Incoming>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S: Service<Request<RequestBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send,
 {
     type Response = Response<ResBody>;
@@ -515,39 +843,76 @@ where
     type Future = BoxFuture<Result<Response<ResBody>, S::Error>>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
-        let mut service = self.0.clone();
+        let mut service = self.service.clone();
+        let timeout = self.body_idle_timeout;
         Box::pin(async move {
             poll_fn(|cx| service.poll_ready(cx)).await?;
-            service.call(request).await
+            service.call(request.map(|body| IdleTimeoutBody::new(body, timeout))).await
         })
     }
 }
 
-/// How long a connection may take to send a request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default of [`ServeLimits::header_read_timeout`]: 30 s.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default of [`ServeLimits::body_idle_timeout`]: 30 s.
+pub const DEFAULT_BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default of [`ServeLimits::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// The limits [`serve`] puts on clients, so that slow or numerous ones cannot hold the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeLimits {
+    /// How long a connection may take to send a request's line and headers, counted from when
+    /// the server starts reading them (for a kept-alive connection, from the end of the
+    /// previous response: an idle connection is closed after it too). A client that takes
+    /// longer is disconnected without an answer.
+    pub header_read_timeout: Duration,
+    /// How long a request body may go without a byte while it is read: the body then fails
+    /// with `400 RequestTimeout` (see [`IdleTimeoutBody`]).
+    pub body_idle_timeout: Duration,
+    /// The most connections served at once. Beyond that, the accept loop waits for one to
+    /// close; new connections wait in the listen backlog meanwhile.
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_idle_timeout: DEFAULT_BODY_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
 /// How long [`serve_until`] waits for open requests after the shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// Serves HTTP/1.1 on `listener` with `service`, one task per connection, until the process
-/// ends. Accept errors (out of file descriptors, say) are logged and retried.
-pub async fn serve<S, ResBody>(listener: TcpListener, service: S)
+/// Serves HTTP/1.1 on `listener` with `service`, one task per connection, within `limits`,
+/// until the process ends. Accept errors (out of file descriptors, say) are logged and
+/// retried.
+pub async fn serve<S, ResBody>(listener: TcpListener, service: S, limits: ServeLimits)
 where
-    S: Service<Request<Incoming>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S: Service<Request<RequestBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     ResBody: Body + Send + 'static,
     ResBody::Data: Send,
     ResBody::Error: Into<BoxError>,
 {
-    serve_until(listener, service, std::future::pending()).await;
+    serve_until(listener, service, limits, std::future::pending()).await;
 }
 
 /// [`serve`] until `shutdown` completes; then stops accepting, lets each connection finish the
 /// request it is serving (closing idle ones at once), and returns when they are all closed or
 /// after a 10 s grace period.
-pub async fn serve_until<S, ResBody>(listener: TcpListener, service: S, shutdown: impl Future<Output = ()>)
-where
-    S: Service<Request<Incoming>, Response = Response<ResBody>> + Clone + Send + 'static,
+pub async fn serve_until<S, ResBody>(
+    listener: TcpListener,
+    service: S,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()>,
+) where
+    S: Service<Request<RequestBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     ResBody: Body + Send + 'static,
@@ -556,7 +921,16 @@ where
 {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut shutdown = pin!(shutdown);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.clamp(1, Semaphore::MAX_PERMITS)));
     loop {
+        // A slot first: at the limit, connections wait in the listen backlog, unaccepted.
+        let slot = tokio::select! {
+            () = shutdown.as_mut() => break,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break, // never: the semaphore is not closed
+            },
+        };
         let (stream, _peer) = tokio::select! {
             () = shutdown.as_mut() => break,
             accepted = listener.accept() => match accepted {
@@ -570,11 +944,13 @@ where
         };
         // Best effort: a socket that refuses it still works.
         let _ = stream.set_nodelay(true);
-        let service = Hyper(service.clone());
+        let service = Hyper { service: service.clone(), body_idle_timeout: limits.body_idle_timeout };
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
+            // Held until the connection closes.
+            let _slot = slot;
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
             let mut connection = pin!(builder.serve_connection(TokioIo::new(stream), service));
             let result = tokio::select! {
                 result = connection.as_mut() => result,

@@ -8,6 +8,16 @@
 //! ```
 //!
 //! Run with `--help` for the flags. The parts live in `app.rs`, which tests include too.
+//!
+//! For a public endpoint, three limits keep slow or numerous clients from holding the server
+//! (see `app::ServeLimits`):
+//!
+//! - `--header-read-timeout-ms N` (default 30000): a connection that takes longer than N ms to
+//!   send a request's line and headers (or stays idle that long between requests) is closed;
+//! - `--body-idle-timeout-ms N` (default 30000): a request body that goes N ms without a byte
+//!   while it is read fails, and the client gets `400 RequestTimeout`;
+//! - `--max-connections N` (default 1024): at most N connections are served at once; further
+//!   ones wait, unaccepted, for one to close.
 
 mod app;
 
@@ -15,7 +25,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use app::{AccessLog, Proxy, TimeoutProvider, Whoami};
+use app::{AccessLog, Proxy, ServeLimits, TimeoutProvider, Whoami};
 use sigv4_kit::tower::{DEFAULT_MAX_BUFFERED_BODY, SigV4Layer};
 use sigv4_kit::verify::{Regions, VerifierConfig, parse_shared_credentials};
 use tokio::net::TcpListener;
@@ -47,6 +57,14 @@ Options:
   --lookup-timeout-ms N    give up on a credential lookup after N ms: 500 (default 2000)
   --max-body BYTES         most body bytes held in memory to verify a signature
                            (default 10485760)
+  --header-read-timeout-ms N
+                           close a connection that takes more than N ms to send a
+                           request's headers, or idles that long between requests
+                           (default 30000)
+  --body-idle-timeout-ms N answer 400 RequestTimeout when a request body goes N ms
+                           without a byte while it is read (default 30000)
+  --max-connections N      serve at most N connections at once; more wait to be
+                           accepted (default 1024)
   -h, --help               print this help
 
 Once listening, prints `listening on http://ADDR` on stdout.
@@ -64,6 +82,7 @@ struct Args {
     upstream: Option<String>,
     lookup_timeout: Duration,
     max_body: usize,
+    limits: ServeLimits,
 }
 
 /// What the command line asks for.
@@ -84,6 +103,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
         upstream: None,
         lookup_timeout: Duration::from_millis(DEFAULT_LOOKUP_TIMEOUT_MS),
         max_body: DEFAULT_MAX_BUFFERED_BODY,
+        limits: ServeLimits::default(),
     };
     while let Some(arg) = argv.next() {
         // `--flag value` and `--flag=value` alike.
@@ -111,6 +131,16 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
                 let v = value()?;
                 args.max_body = v.parse().map_err(|_| format!("--max-body: {v:?} is not a number"))?;
             }
+            "--header-read-timeout-ms" => {
+                args.limits.header_read_timeout = Duration::from_millis(positive(&flag, &value()?)?);
+            }
+            "--body-idle-timeout-ms" => {
+                args.limits.body_idle_timeout = Duration::from_millis(positive(&flag, &value()?)?);
+            }
+            "--max-connections" => {
+                let n = positive(&flag, &value()?)?;
+                args.limits.max_connections = usize::try_from(n).map_err(|_| format!("{flag}: {n} is too large"))?;
+            }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
         if inline.is_some() && matches!(flag.as_str(), "--s3" | "--no-s3" | "--expose-debug") {
@@ -122,6 +152,14 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
         args.services.push("s3".to_owned());
     }
     Ok(Command::Run(Box::new(args)))
+}
+
+/// A flag's value that must be a number of at least 1.
+fn positive(flag: &str, value: &str) -> Result<u64, String> {
+    match value.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{flag}: {value:?} is not a number of at least 1")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -178,6 +216,12 @@ async fn run(args: Args) -> Result<(), String> {
         if args.regions.is_empty() { "any".to_owned() } else { args.regions.join(",") },
         if s3 { "on" } else { "off" },
     );
+    eprintln!(
+        "gateway: header read timeout {} ms, body idle timeout {} ms, at most {} connections",
+        args.limits.header_read_timeout.as_millis(),
+        args.limits.body_idle_timeout.as_millis(),
+        args.limits.max_connections,
+    );
     let provider = TimeoutProvider::new(keys, args.lookup_timeout);
     let layer = SigV4Layer::new(config, provider).with_max_buffered_body(args.max_body);
     let listener =
@@ -186,11 +230,11 @@ async fn run(args: Args) -> Result<(), String> {
     match proxy {
         None => {
             announce(addr)?;
-            app::serve(listener, AccessLog::new(layer.layer(Whoami))).await;
+            app::serve(listener, AccessLog::new(layer.layer(Whoami)), args.limits).await;
         }
         Some(proxy) => {
             announce(addr)?;
-            app::serve(listener, AccessLog::new(layer.layer(proxy))).await;
+            app::serve(listener, AccessLog::new(layer.layer(proxy)), args.limits).await;
         }
     }
     Ok(())

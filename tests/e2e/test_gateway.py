@@ -17,9 +17,11 @@ import hashlib
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -28,6 +30,7 @@ import botocore.auth
 import botocore.compat
 import botocore.exceptions
 import pytest
+from _cargo import cargo_example
 from _gateway import (
     ACCOUNT,
     CONFIG,
@@ -39,6 +42,7 @@ from _gateway import (
     Key,
     aws_chunked_put,
     error_code,
+    gateway,
     send,
     wrong,
 )
@@ -442,3 +446,95 @@ def test_unsigned_request_is_refused(s3_gateway):
     status, body = curl(s3_gateway + "/demo/whoami")
     assert status == 403
     assert error_code(body) == "AccessDenied"
+
+
+# --- server-side limits (--header-read-timeout-ms, --body-idle-timeout-ms, --max-connections) ---
+
+
+@pytest.fixture(scope="module")
+def limited_gateway(aws_env) -> Iterator[str]:
+    """A gateway with short timeouts and a single connection slot."""
+    with gateway(
+        "--header-read-timeout-ms", "800", "--body-idle-timeout-ms", "800", "--max-connections", "1"
+    ) as url:
+        yield url
+
+
+def raw_head(url: str, request: AWSRequest) -> bytes:
+    """The request line and headers of a signed botocore request as http.client sends them (with
+    Host, and Content-Length for a body), without the body."""
+    target = urllib.parse.urlsplit(request.url)
+    path = target.path + (f"?{target.query}" if target.query else "")
+    lines = [f"{request.method} {path} HTTP/1.1", f"Host: {urllib.parse.urlsplit(url).netloc}"]
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    if request.body and "Content-Length" not in request.headers:
+        lines.append(f"Content-Length: {len(request.body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def connect(url: str, timeout: float = 10.0) -> socket.socket:
+    target = urllib.parse.urlsplit(url)
+    return socket.create_connection((target.hostname, target.port), timeout=timeout)
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """Reads until the server has sent one whole response (Content-Length framed) or closed."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def test_stalled_headers_are_disconnected(limited_gateway):
+    with connect(limited_gateway) as sock:
+        sock.sendall(b"GET /demo/whoami HT")
+        started = time.monotonic()
+        assert sock.recv(65536) == b""
+        assert 0.6 < time.monotonic() - started < 5
+
+
+def test_stalled_body_is_request_timeout(limited_gateway):
+    request = signed_s3(limited_gateway, IAM_USER, "PUT", "/demo/upload", b"x" * 5_000_000)
+    with connect(limited_gateway) as sock:
+        sock.sendall(raw_head(limited_gateway, request) + b"x" * 1000)
+        started = time.monotonic()
+        answer = read_answer(sock)
+        assert 0.6 < time.monotonic() - started < 5
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert error_code(answer) == "RequestTimeout"
+
+
+def test_connections_beyond_the_limit_wait(limited_gateway):
+    request = signed_s3(limited_gateway, IAM_USER)
+    with connect(limited_gateway) as first:
+        first.sendall(raw_head(limited_gateway, request))
+        assert read_answer(first).startswith(b"HTTP/1.1 200 ")
+        second = connect(limited_gateway, timeout=0.5)
+        try:
+            second.sendall(raw_head(limited_gateway, request))
+            with pytest.raises(TimeoutError):
+                second.recv(65536)
+            first.close()
+            second.settimeout(5)
+            assert read_answer(second).startswith(b"HTTP/1.1 200 ")
+        finally:
+            second.close()
+
+
+@pytest.mark.parametrize("flag", ["--header-read-timeout-ms", "--body-idle-timeout-ms", "--max-connections"])
+def test_limits_must_be_positive(flag):
+    out = subprocess.run(
+        [str(cargo_example("gateway")), flag, "0"], capture_output=True, text=True, timeout=RUN_TIMEOUT
+    )
+    assert out.returncode == 2
+    assert flag in out.stderr

@@ -254,21 +254,67 @@ def test_upstream_gets_identity_without_signature(echo_proxy):
 SPOOF = {"x-authenticated-principal": "arn:aws:iam::999999999999:root", "x-authenticated-access-key": "AKIASPOOF"}
 
 
-@pytest.mark.parametrize("signed", [True, False], ids=["signed", "added-after-signing"])
-def test_client_cannot_name_itself(echo_proxy, signed):
-    """The x-authenticated-* headers a client sends, signed or not, are replaced."""
+def test_client_cannot_name_itself(echo_proxy):
+    """The x-authenticated-* headers a client adds after signing are replaced."""
     url, _ = echo_proxy
-    request = AWSRequest(method="GET", url=f"{url}/demo/k", headers=SPOOF if signed else {})
+    request = AWSRequest(method="GET", url=f"{url}/demo/k")
     botocore.auth.S3SigV4Auth(IAM_USER.credentials(), "s3", REGION).add_auth(request)
-    if not signed:
-        for name, value in SPOOF.items():
-            request.headers[name] = value
-    assert request.headers["x-authenticated-principal"] == SPOOF["x-authenticated-principal"]
+    for name, value in SPOOF.items():
+        request.headers[name] = value
     status, _, body = send(request)
     assert status == 200, body
     headers = json.loads(body)["headers"]
     assert headers["x-authenticated-principal"] == IAM_USER.arn
     assert headers["x-authenticated-access-key"] == IAM_USER.access_key_id
+
+
+def test_signed_identity_headers_are_refused(echo_proxy):
+    """Signed, they could not be forwarded as signed (the proxy sets them): 400, not replaced."""
+    url, _ = echo_proxy
+    request = AWSRequest(method="GET", url=f"{url}/demo/k", headers=SPOOF)
+    botocore.auth.S3SigV4Auth(IAM_USER.credentials(), "s3", REGION).add_auth(request)
+    status, _, body = send(request)
+    assert status == 400, body
+    assert error_code(body) == "InvalidArgument"
+    assert b"x-authenticated-" in body
+
+
+SIGNED_PUT_HEADERS = {
+    "Content-Type": "text/plain",
+    "x-amz-server-side-encryption": "AES256",
+    "x-amz-acl": "private",
+    "Content-MD5": "XUFAKrxLKna5cZ2REBfFkg==",
+}
+
+
+def test_connection_cannot_drop_signed_headers(echo_proxy):
+    """An unsigned `Connection` naming signed headers would have the proxy drop them (they are
+    hop-by-hop once named): refused before anything is forwarded."""
+    url, _ = echo_proxy
+    request = AWSRequest(method="PUT", url=f"{url}/demo/k", data=b"hello", headers=dict(SIGNED_PUT_HEADERS))
+    botocore.auth.S3SigV4Auth(IAM_USER.credentials(), "s3", REGION).add_auth(request)
+    signed = request.headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+    assert {"content-type", "x-amz-server-side-encryption", "x-amz-acl", "content-md5"} <= set(signed)
+    request.headers["Connection"] = "keep-alive, x-amz-server-side-encryption, x-amz-acl, content-type, content-md5"
+    status, _, body = send(request)
+    assert status == 400, body
+    assert error_code(body) == "InvalidArgument"
+    assert b"x-amz-server-side-encryption" in body
+
+
+def test_upstream_gets_every_signed_header(echo_proxy):
+    """The control: without that `Connection`, the upstream gets the signed headers as signed."""
+    url, _ = echo_proxy
+    request = AWSRequest(method="PUT", url=f"{url}/demo/k", data=b"hello", headers=dict(SIGNED_PUT_HEADERS))
+    botocore.auth.S3SigV4Auth(IAM_USER.credentials(), "s3", REGION).add_auth(request)
+    request.headers["Connection"] = "keep-alive, x-hop"
+    request.headers["x-hop"] = "1"
+    status, _, body = send(request)
+    assert status == 200, body
+    headers = json.loads(body)["headers"]
+    for name, value in SIGNED_PUT_HEADERS.items():
+        assert headers[name.lower()] == value
+    assert "x-hop" not in headers
 
 
 def test_upstream_gets_presigned_request_without_signature(echo_proxy):
