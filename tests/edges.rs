@@ -405,3 +405,63 @@ fn every_cheap_check_runs_before_the_ecdsa_verification() {
     skewed.headers_mut().insert("x-amz-date", "20260517T070000Z".parse().expect("valid"));
     rejected(verify(s3(), &skewed), ErrorCode::RequestTimeTooSkewed);
 }
+
+const AUTH_PARAMS: [&str; 8] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
+];
+
+/// `name` respelled: each character kept, its case flipped, or percent-encoded (either hex case),
+/// as `choices` says.
+fn respell(name: &str, choices: &[u8]) -> String {
+    name.chars()
+        .zip(choices.iter().cycle())
+        .map(|(c, choice)| match choice % 4 {
+            0 => c.to_string(),
+            1 if c.is_ascii_uppercase() => c.to_ascii_lowercase().to_string(),
+            1 => c.to_ascii_uppercase().to_string(),
+            2 => format!("%{:02X}", c as u32),
+            _ => format!("%{:02x}", c as u32),
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(common::proptest_config(256))]
+
+    /// Any spelling of an auth parameter: the verifier refuses it unless it is AWS's exact name,
+    /// the signer will not sign a request that carries it, and strip_signature removes it.
+    #[test]
+    fn every_spelling_of_an_auth_parameter_is_read_alike(
+        which in 0..AUTH_PARAMS.len(),
+        choices in proptest::collection::vec(0u8..4, 1..24),
+        presigned in proptest::bool::ANY,
+    ) {
+        let name = AUTH_PARAMS[which];
+        let spelled = respell(name, &choices);
+        let exact = spelled == name;
+        let base = if presigned { presigned_get() } else {
+            let mut r = http::Request::get("http://bucket.s3.amazonaws.com/key?versionId=3").body(Vec::new()).expect("valid");
+            signer("s3", SigningSettings::s3()).sign(&mut r).expect("signs");
+            r
+        };
+        let with_param = with_query(&base, |q| format!("{q}&{spelled}=v"));
+        let result = block_on(verifier(s3()).verify_with_body(&with_param, &provider()));
+        let e = result.expect_err("never accepted: repeated, in a header-signed request, or misspelled");
+        if !exact {
+            proptest::prop_assert!(e.message().contains("another spelling"), "{spelled}: {e}");
+        }
+        let (mut parts, _) = with_param.clone().into_parts();
+        strip_signature(&mut parts).expect("strips");
+        proptest::prop_assert_eq!(parts.uri.query(), Some("versionId=3"), "{}", spelled);
+        let mut unsigned = http::Request::get(format!("http://h/key?{spelled}=v")).body(Vec::new()).expect("valid");
+        let refused = signer("s3", SigningSettings::s3()).sign(&mut unsigned);
+        proptest::prop_assert!(matches!(refused, Err(SignError::AlreadySigned { .. })), "{}: {:?}", spelled, refused);
+    }
+}
