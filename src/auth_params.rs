@@ -82,7 +82,7 @@ impl AuthParam {
             return Some((exact, Spelling::Exact));
         }
         let decoded: Option<Vec<u8>> = if key.contains('%') {
-            let bytes: Vec<u8> = percent_decode_str(key).collect();
+            let bytes: Vec<u8> = percent_decode_str(key).take(21).collect();
             (bytes.len() <= 20).then_some(bytes)
         } else {
             None

@@ -120,10 +120,11 @@ impl RawRequest {
                     .last_mut()
                     .ok_or(ParseError { line: line_no, reason: "continuation line before any header" })?;
                 let more = utf8(line, line_no, "header value is not UTF-8")?;
-                if !value.is_empty() {
+                let more = crate::request::trim_ows(&more);
+                if !value.is_empty() && !more.is_empty() {
                     value.push(' ');
                 }
-                value.push_str(crate::request::trim_ows(&more));
+                value.push_str(more);
                 continue;
             }
             let colon = line
@@ -188,8 +189,9 @@ impl RawRequest {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    /// Sets header `name` to `value`: the first header of that name (case-insensitive) is
-    /// replaced and any others removed, or the header is appended.
+    /// Sets header `name` to `value` (without the spaces and tabs around it): the first header
+    /// of that name (case-insensitive) is replaced and any others removed, or the header is
+    /// appended.
     ///
     /// ```
     /// let mut raw = sigv4_kit::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\nA:1\na:2\n\n")?;
@@ -208,11 +210,11 @@ impl RawRequest {
                 return false;
             }
             found = true;
-            value.clone_into(v);
+            crate::request::trim_ows(value).clone_into(v);
             true
         });
         if !found {
-            self.headers.push((name.to_owned(), value.to_owned()));
+            self.headers.push((name.to_owned(), crate::request::trim_ows(value).to_owned()));
         }
     }
 
@@ -246,7 +248,7 @@ impl RawRequest {
     /// Adds the signer's headers, or appends its query parameters to the target.
     pub fn apply(&mut self, output: &SigningOutput) {
         for (name, value) in output.headers() {
-            self.headers.push((name.to_owned(), value.to_owned()));
+            self.headers.push((name.to_owned(), crate::request::trim_ows(value).to_owned()));
         }
         if !output.query_params().is_empty() {
             self.target = output.presigned_target(&self.target);
@@ -302,6 +304,11 @@ mod tests {
         let r = RawRequest::parse(b"GET /a b/ HTTP/1.1\nA:x\n  y\n\t z").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.target(), "/a b/");
         assert_eq!(r.header("a"), Some("x y z"));
+        let r = RawRequest::parse(b"GET / HTTP/1.1\nA: one\n \t\nB:\n  two \n\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((r.header("a"), r.header("b")), (Some("one"), Some("two")));
+        let mut r = r;
+        r.set_header("C", "  three\t");
+        assert_eq!(r.header("c"), Some("three"));
         assert!(r.body().is_empty());
         let r = RawRequest::parse(b"GET /\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.target(), "/");

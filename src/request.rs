@@ -302,10 +302,18 @@ fn has_control(bytes: &[u8], allow_tab: bool) -> bool {
     bytes.iter().fold(false, |found, &b| found | ((b < 0x20 && !(allow_tab && b == b'\t')) || b == 0x7f))
 }
 
+/// A `Content-Length` value: ASCII digits only (no sign, no spaces inside), as a `u64`.
+pub(crate) fn parse_content_length(value: &str) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
 /// Whether the authority of a request target and the request's `Host` value name the same
-/// host and port: compared without regard to ASCII case, with the scheme's default port (both
-/// 80 and 443 when the scheme is unknown) the same as none. An authority with user information
-/// never matches.
+/// host and port: compared without regard to ASCII case, with the scheme's default port the
+/// same as none (exactly, when the scheme is unknown). An authority with user information never
+/// matches.
 pub(crate) fn authority_matches_host<'a>(scheme: Option<&str>, authority: &'a str, host: &'a str) -> bool {
     if authority.contains('@') {
         return false;
@@ -313,8 +321,7 @@ pub(crate) fn authority_matches_host<'a>(scheme: Option<&str>, authority: &'a st
     let default_ports: &[&str] = match scheme {
         Some(s) if s.eq_ignore_ascii_case("http") => &[":80"],
         Some(s) if s.eq_ignore_ascii_case("https") => &[":443"],
-        Some(_) => &[],
-        None => &[":80", ":443"],
+        _ => &[],
     };
     let bare = |h: &'a str| -> &'a str { default_ports.iter().find_map(|p| h.strip_suffix(p)).unwrap_or(h) };
     bare(authority).eq_ignore_ascii_case(bare(host))

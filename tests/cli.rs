@@ -1117,6 +1117,9 @@ fn verify_refuses_a_body_that_disagrees_with_its_content_length() {
         assert_eq!(code, Some(1), "Content-Length {declared} for {} bytes: {stdout}", body.len());
         assert!(stdout.contains(&format!("\"code\": \"{code_name}\"")), "{stdout}");
     }
+    let twice = format!("{head}\nContent-Length:{}\nContent-Length:99\n\n{body}", body.len()).into_bytes();
+    let (code, stdout) = verify(&file, &twice);
+    assert_eq!(code, Some(1), "a repeated Content-Length: {stdout}");
     let chunked = format!("{head}\nTransfer-Encoding:chunked\n\n{body}").into_bytes();
     let (code, stdout) = verify(&file, &chunked);
     assert_eq!(code, Some(1), "{stdout}");

@@ -204,24 +204,46 @@ fn auth_parameters_in_another_spelling_are_refused() {
 
 #[test]
 fn a_header_signed_request_carries_no_presign_parameter() {
+    use common::aws_signer::{AwsKey, aws_settings, aws_sign};
     let v = verifier(s3());
     let provider = provider();
+    let key = AwsKey {
+        access_key: AKID,
+        secret: SECRET,
+        token: Some(TOKEN.to_owned()),
+        region: "us-east-1",
+        service: "s3",
+        time: u64::try_from(now().unix_timestamp()).expect("after 1970"),
+    };
+    let token_mode = aws_sigv4::http_request::SessionTokenMode::Include;
+    let body = aws_sigv4::http_request::SignableBody::Bytes(b"");
     for param in
         ["X-Amz-Security-Token=t", "X-Amz-Date=20260517T064000Z", "X-Amz-Expires=60", "X-Amz-SignedHeaders=host"]
     {
-        // Signed with the parameter in its query, so only the rule can refuse it.
-        let mut request =
-            http::Request::get(format!("http://bucket.s3.amazonaws.com/key?{param}")).body(Vec::new()).expect("valid");
-        let unsigned = signer("s3", SigningSettings::s3()).sign(&mut request);
-        // The signer refuses to sign it in the first place...
-        assert!(matches!(unsigned, Err(SignError::AlreadySigned { .. })), "{param}: {unsigned:?}");
-        // ...and the verifier refuses it when another signer did.
-        let mut clean = http::Request::get("http://bucket.s3.amazonaws.com/key").body(Vec::new()).expect("valid");
-        signer("s3", SigningSettings::s3()).sign(&mut clean).expect("signs");
-        block_on(v.verify_with_body(&clean, &provider)).expect("the genuine request verifies");
-        let added = with_query(&clean, |_| param.to_owned());
-        let e = rejected(block_on(v.verify_with_body(&added, &provider)), ErrorCode::InvalidArgument);
+        let uri = format!("http://bucket.s3.amazonaws.com/key?{param}");
+        // Our signer refuses to sign it in the first place...
+        let mut request = http::Request::get(&uri).body(Vec::new()).expect("valid");
+        let refused = signer("s3", SigningSettings::s3()).sign(&mut request);
+        assert!(matches!(refused, Err(SignError::AlreadySigned { .. })), "{param}: {refused:?}");
+        // ...and when another signer (aws-sigv4) signs it, parameter included, the verifier
+        // refuses it: the parameter would be ignored here and read by whatever came next.
+        let (instructions, _) =
+            aws_sign(&key, aws_settings(true, true, token_mode, None), "GET", &uri, &[], body.clone());
+        instructions.apply_to_request_http1x(&mut request);
+        let e = rejected(block_on(v.verify_with_body(&request, &provider)), ErrorCode::InvalidArgument);
         assert!(e.message().contains("Authorization header"), "{param}: {e}");
+        // Without the parameter, the same signer's request verifies.
+        let mut clean = http::Request::get("http://bucket.s3.amazonaws.com/key").body(Vec::new()).expect("valid");
+        let (instructions, _) = aws_sign(
+            &key,
+            aws_settings(true, true, token_mode, None),
+            "GET",
+            "http://bucket.s3.amazonaws.com/key",
+            &[],
+            body.clone(),
+        );
+        instructions.apply_to_request_http1x(&mut clean);
+        block_on(v.verify_with_body(&clean, &provider)).expect("the genuine request verifies");
     }
 }
 
@@ -291,8 +313,16 @@ fn paths_that_normalization_changes_are_refused_by_default_and_verified_as_norma
 }
 
 #[test]
-fn percent_encoded_dot_segments_are_refused_by_default() {
-    for path in ["/a/%2E%2E/b", "/a/%2e/b", "/a/.%2E/b"] {
+fn dot_segments_in_another_reading_of_the_path_are_refused_by_default() {
+    for path in [
+        "/a/%2E%2E/b",
+        "/a/%2e/b",
+        "/a/.%2E/b",
+        "/b/%2E%2E%2Fadmin",
+        "/b/..%2Fadmin",
+        "/b/%2e%2e%5cadmin",
+        "/b/..;/admin",
+    ] {
         let request = signed_get(&format!("http://api.example.com{path}"));
         let e = rejected(verify(api(), &request), ErrorCode::InvalidArgument);
         assert!(e.message().contains("dot segment"), "{path}: {e}");
@@ -325,6 +355,12 @@ fn an_absolute_form_target_must_name_the_signed_host() {
     );
     let raw = RawRequest::parse(text.as_bytes()).expect("parses");
     rejected(verify_raw(&verifier(api()), &raw), ErrorCode::InvalidArgument);
+    // An absolute-form target without a path is the path `/`.
+    let root = signed_get("http://api.example.com/");
+    let text =
+        String::from_utf8(raw_text(&root, " ")).expect("UTF-8").replacen("GET / ", "GET http://api.example.com ", 1);
+    let raw = RawRequest::parse(text.as_bytes()).expect("parses");
+    assert_eq!(verify_raw(&verifier(api()), &raw).expect("verifies").path(), "/");
 }
 
 #[test]

@@ -151,16 +151,34 @@ pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether a segment of the wire path `path` percent-decodes to `.` or `..` while it is not
-/// one as sent (`%2E`, `.%2e`): SigV4 signs it as a name, a router that decodes it reads a dot
-/// segment.
-pub(crate) fn has_encoded_dot_segment(path: &str) -> bool {
-    path.split('/').any(|seg| {
-        seg.contains('%') && {
-            let decoded = percent_encoding::percent_decode_str(seg);
-            decoded.clone().eq(*b".") || decoded.eq(*b"..")
+/// Whether some reading of the wire path `path` finds a dot segment: the path percent-decoded,
+/// split at `/` and at `\\`, each segment cut at its first `;` (a path parameter). SigV4 signs
+/// `%2E%2E`, `..%2F`, `%2e%2e%5c` or `..;` as names; a router that decodes the path, or splits
+/// it at backslashes or semicolons, reads `..`.
+pub(crate) fn has_dot_segment_in_any_reading(path: &str) -> bool {
+    if !path.contains(['.', '%']) {
+        return false;
+    }
+    // What the current segment's name (before any `;`) is so far: 0 empty, 1 `.`, 2 `..`, 3
+    // anything else. No allocation: the path is decoded as it is read.
+    let mut name = 0u8;
+    let mut in_parameter = false;
+    for b in percent_encoding::percent_decode_str(path).chain(core::iter::once(b'/')) {
+        match b {
+            b'/' | b'\\' => {
+                if name == 1 || name == 2 {
+                    return true;
+                }
+                name = 0;
+                in_parameter = false;
+            }
+            _ if in_parameter => {}
+            b';' => in_parameter = true,
+            b'.' if name < 2 => name += 1,
+            _ => name = 3,
         }
-    })
+    }
+    false
 }
 
 /// Writes the normalized, double-encoded path. This follows the rule botocore applies
@@ -253,12 +271,24 @@ mod tests {
     }
 
     #[test]
-    fn encoded_dot_segments() {
-        for p in ["/a/%2E%2E/b", "/%2e", "/a/.%2E", "/a/%2E./"] {
-            assert!(has_encoded_dot_segment(p), "{p}");
+    fn dot_segments_in_any_reading() {
+        for p in [
+            "/a/%2E%2E/b",
+            "/%2e",
+            "/a/.%2E",
+            "/a/%2E./",
+            "/b/%2E%2E%2Fadmin",
+            "/b/..%2Fadmin",
+            "/b/%2e%2e%5cadmin",
+            "/b/..;/admin",
+            "/b/.;x",
+            "/a/../b",
+            "/a\\..\\b",
+        ] {
+            assert!(has_dot_segment_in_any_reading(p), "{p}");
         }
-        for p in ["/a/../b", "/a/%2E%2E%2E", "/a/%2Ex", "/a/b", "/%zz"] {
-            assert!(!has_encoded_dot_segment(p), "{p}");
+        for p in ["/a/%2E%2E%2E", "/a/%2Ex", "/a/b", "/%zz", "/a/...;/b", "/a/b;c/d", "/a%2Fb", "/", ""] {
+            assert!(!has_dot_segment_in_any_reading(p), "{p}");
         }
     }
 

@@ -305,7 +305,7 @@ fn content_length(headers: &http::HeaderMap) -> Result<Option<u64>, VerifyError>
     let Some(first) = values.next() else {
         return Ok(None);
     };
-    let parsed = first.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let parsed = first.to_str().ok().and_then(|v| crate::request::parse_content_length(crate::request::trim_ows(v)));
     match (parsed, values.next()) {
         (Some(n), None) => Ok(Some(n)),
         _ => Err(VerifyError::new(ErrorCode::InvalidArgument, "the Content-Length header is invalid or repeated")),

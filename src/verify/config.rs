@@ -82,12 +82,13 @@ impl Regions {
 #[non_exhaustive]
 pub enum PathPolicy {
     /// Refuse the request (`InvalidArgument`): only paths in normal form are accepted, and no
-    /// segment may percent-decode to `.` or `..` (`%2E%2E`), which SigV4 signs as an ordinary
-    /// name and a router that decodes the path reads as a dot segment.
+    /// other reading of the path may find a dot segment either: percent-decoded (`%2E%2E`,
+    /// `..%2F`), split at backslashes (`%5C`) or with a `;parameter` cut off (`..;`). SigV4 signs
+    /// those as ordinary names; a router that decodes the path may read `..`.
     #[default]
     Refuse,
     /// Accept every path AWS accepts: [`Verified::path`](super::Verified::path) is the
-    /// normalized path, and [`SigV4Layer`](crate::tower) hands the inner service a request
+    /// normalized path, and `SigV4Layer` (feature `tower`) hands the inner service a request
     /// whose URI has that path. A caller of the [`Verifier`](super::Verifier) itself must route
     /// on `Verified::path`. Percent-encoded dot segments are kept as names, as SigV4 signs them:
     /// the inner service must not decode and then normalize the path.

@@ -165,7 +165,7 @@ impl Verified {
     /// request's path; for other services, the path after SigV4's normalization (dot segments
     /// removed, repeated slashes collapsed), which is the request's own path unless the
     /// verifier's [`PathPolicy`](crate::verify::PathPolicy) is `Rewrite`. Route and authorize
-    /// on this path; [`SigV4Layer`](crate::tower) gives the inner service a URI with it.
+    /// on this path; `SigV4Layer` (feature `tower`) gives the inner service a URI with it.
     ///
     /// ```
     /// use sigv4_kit::verify::{MemoryProvider, PathPolicy, Principal, PrincipalKind, Verifier, VerifierConfig};

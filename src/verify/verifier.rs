@@ -194,15 +194,16 @@ impl Verifier {
             && self.config.path_policy == PathPolicy::Refuse
         {
             let path = request.path();
-            if crate::canonical::uri::has_encoded_dot_segment(path) {
+            // An empty path (`GET http://host HTTP/1.1`) is `/`.
+            if !path.is_empty() && crate::canonical::uri::normalized_path(path) != path {
                 return Err(invalid(
-                    "the path has a percent-encoded dot segment ('%2E'), which SigV4 signs as a name and routers read as '.' or '..'"
+                    "the path is not in normal form (it has '.' or '..' segments, or repeated slashes); send the normalized path"
                         .to_owned(),
                 ));
             }
-            if crate::canonical::uri::normalized_path(path) != path {
+            if crate::canonical::uri::has_dot_segment_in_any_reading(path) {
                 return Err(invalid(
-                    "the path is not in normal form (it has '.' or '..' segments, or repeated slashes); send the normalized path"
+                    "the path has a dot segment once decoded ('%2E%2E', '..%2F', '..;' and the like), which SigV4 signs as a name and routers may read as '..'"
                         .to_owned(),
                 ));
             }
@@ -502,7 +503,7 @@ impl Verifier {
 
 /// The `Content-Length` header, or 0.
 fn content_length(request: &SignableRequest<'_>) -> u64 {
-    request.header("content-length").and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    request.header("content-length").and_then(crate::request::parse_content_length).unwrap_or(0)
 }
 
 /// The value of header `name`, which must not be repeated.
@@ -526,10 +527,7 @@ fn body_matches_content_length(request: &SignableRequest<'_>, len: usize) -> Res
     let Some(declared) = single_header(request, "content-length", ErrorCode::InvalidArgument)? else {
         return Ok(());
     };
-    let declared: u64 = declared
-        .parse()
-        .ok()
-        .filter(|_| declared.bytes().all(|b| b.is_ascii_digit()))
+    let declared = crate::request::parse_content_length(declared)
         .ok_or_else(|| VerifyError::new(ErrorCode::InvalidArgument, "the Content-Length header is not a number"))?;
     let len = len as u64;
     if len < declared {

@@ -96,8 +96,12 @@ fn check_framing(raw: &sigv4_kit::RawRequest) -> Result<(), VerifyError> {
         );
     }
     let mut lengths = raw.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    let (Some((_, declared)), None) = (lengths.next(), lengths.next()) else {
-        return Ok(()); // none, or repeated (which the verifier refuses)
+    let declared = match (lengths.next(), lengths.next()) {
+        (None, _) => return Ok(()),
+        (Some((_, declared)), None) => declared,
+        (Some(_), Some(_)) => {
+            return invalid(ErrorCode::InvalidArgument, "the Content-Length header is repeated".to_owned());
+        }
     };
     let Some(declared) = declared.parse::<u64>().ok().filter(|_| declared.bytes().all(|b| b.is_ascii_digit())) else {
         return invalid(ErrorCode::InvalidArgument, format!("the Content-Length {declared:?} is not a number"));
