@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use app::{AccessLog, Proxy, ServeLimits, TimeoutProvider, Whoami};
 use sigv4_kit::tower::{DEFAULT_MAX_BUFFERED_BODY, SigV4Layer};
-use sigv4_kit::verify::{Regions, VerifierConfig, parse_shared_credentials};
+use sigv4_kit::verify::{PathPolicy, PlusInQuery, Regions, VerifierConfig, parse_shared_credentials};
 use tokio::net::TcpListener;
 use tower_layer::Layer;
 
@@ -51,6 +51,10 @@ Options:
                            UNSIGNED-PAYLOAD allowed (default: on when s3 is a service)
   --expose-debug           SignatureDoesNotMatch errors carry the canonical request and
                            string to sign the gateway computed
+  --rewrite-paths          without S3 rules, accept a path that SigV4 normalizes (/a/../b)
+                           and hand the normalized one (/b) on (default: refuse it)
+  --literal-plus           accept a literal '+' in the query, read as a plus sign as AWS
+                           reads it (default: refuse it; form decoders read a space)
   --upstream URL           forward verified requests to this http:// URL, without their
                            signature, with x-authenticated-principal and
                            x-authenticated-access-key headers
@@ -79,6 +83,8 @@ struct Args {
     services: Vec<String>,
     s3: Option<bool>,
     expose_debug: bool,
+    rewrite_paths: bool,
+    literal_plus: bool,
     upstream: Option<String>,
     lookup_timeout: Duration,
     max_body: usize,
@@ -100,6 +106,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
         services: Vec::new(),
         s3: None,
         expose_debug: false,
+        rewrite_paths: false,
+        literal_plus: false,
         upstream: None,
         lookup_timeout: Duration::from_millis(DEFAULT_LOOKUP_TIMEOUT_MS),
         max_body: DEFAULT_MAX_BUFFERED_BODY,
@@ -121,6 +129,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
             "--s3" => args.s3 = Some(true),
             "--no-s3" => args.s3 = Some(false),
             "--expose-debug" => args.expose_debug = true,
+            "--rewrite-paths" => args.rewrite_paths = true,
+            "--literal-plus" => args.literal_plus = true,
             "--upstream" => args.upstream = Some(value()?),
             "--lookup-timeout-ms" => {
                 let v = value()?;
@@ -143,7 +153,9 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
-        if inline.is_some() && matches!(flag.as_str(), "--s3" | "--no-s3" | "--expose-debug") {
+        if inline.is_some()
+            && matches!(flag.as_str(), "--s3" | "--no-s3" | "--expose-debug" | "--rewrite-paths" | "--literal-plus")
+        {
             return Err(format!("{flag} takes no value"));
         }
     }
@@ -207,6 +219,12 @@ async fn run(args: Args) -> Result<(), String> {
     }
     if !args.regions.is_empty() {
         config = config.with_regions(Regions::only(args.regions.iter().cloned()));
+    }
+    if args.rewrite_paths {
+        config = config.with_path_policy(PathPolicy::Rewrite);
+    }
+    if args.literal_plus {
+        config = config.with_plus_in_query(PlusInQuery::Literal);
     }
     eprintln!(
         "gateway: {} keys from {}; services {}; regions {}; S3 rules {}",

@@ -538,3 +538,44 @@ def test_limits_must_be_positive(flag):
     )
     assert out.returncode == 2
     assert flag in out.stderr
+
+
+# --- paths that SigV4 normalizes, and a literal '+' (--rewrite-paths, --literal-plus) ---
+
+
+def signed_api(url: str, path_and_query: str) -> AWSRequest:
+    """A GET signed by botocore's SigV4Auth for execute-api, which signs the normalized path."""
+    request = AWSRequest(method="GET", url=url + path_and_query)
+    botocore.auth.SigV4Auth(IAM_USER.credentials(), "execute-api", REGION).add_auth(request)
+    return request
+
+
+def answer_status(url: str, request: AWSRequest) -> tuple[int, bytes]:
+    """Sends the request's head as written (no client-side path normalization) and reads the answer."""
+    with connect(url) as sock:
+        sock.sendall(raw_head(url, request))
+        answer = read_answer(sock)
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+@pytest.mark.parametrize("flags", [(), ("--rewrite-paths", "--literal-plus")])
+def test_unnormalized_paths_and_literal_plus(aws_env, flags):
+    with gateway("--service", "execute-api", "--no-s3", *flags) as url:
+        assert answer_status(url, signed_api(url, "/pets"))[0] == 200
+        # botocore signs these as /pets, /a/pets and /pets.
+        requests = [signed_api(url, target) for target in ["/admin/../pets", "/a//pets", "/./pets"]]
+        # Signed over a=1%2B2 (a plus sign), sent with a literal '+'.
+        plus = signed_api(url, "/q?a=1%2B2")
+        plus.url = plus.url.replace("%2B", "+")
+        for request in [*requests, plus]:
+            status, answer = answer_status(url, request)
+            if flags:
+                assert status == 200, (request.url, answer)
+            else:
+                assert (status, error_code(answer)) == (400, "InvalidArgument"), (request.url, answer)
+        # A dot segment in another reading of the path: refused by default, a name as AWS reads it.
+        status, answer = answer_status(url, signed_api(url, "/pets/..%2Fadmin"))
+        if flags:
+            assert status == 200, answer
+        else:
+            assert (status, error_code(answer)) == (400, "InvalidArgument"), answer
