@@ -219,6 +219,8 @@ fn write_normalized(sink: &mut impl Sink, path: &str) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy as _;
+
     use super::*;
 
     #[test]
@@ -289,6 +291,34 @@ mod tests {
         }
         for p in ["/a/%2E%2E%2E", "/a/%2Ex", "/a/b", "/%zz", "/a/...;/b", "/a/b;c/d", "/a%2Fb", "/", ""] {
             assert!(!has_dot_segment_in_any_reading(p), "{p}");
+        }
+    }
+
+    /// A path of pieces that exercise normalization and the other readings.
+    fn tricky_path() -> impl proptest::strategy::Strategy<Value = String> {
+        let piece = proptest::sample::select(
+            &["/", "a", "b", ".", "..", "%2E", "%2e", "%2F", "%5C", "\\", ";", "x;y", "%25"][..],
+        );
+        proptest::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalizing_keeps_the_canonical_uri(path in tricky_path()) {
+            let n = normalized_path(&path);
+            proptest::prop_assert!(is_normalized(n.as_bytes()), "{:?} -> {:?}", path, n);
+            proptest::prop_assert_eq!(canonical_uri(&n, UriMode::Normalized), canonical_uri(&path, UriMode::Normalized));
+            proptest::prop_assert_eq!(normalized_path(&n), n.clone());
+        }
+
+        #[test]
+        fn the_streaming_dot_segment_check_agrees_with_a_plain_one(path in tricky_path()) {
+            let decoded: Vec<u8> = percent_encoding::percent_decode_str(&path).collect();
+            let plain = decoded.split(|&b| b == b'/' || b == b'\\').any(|segment| {
+                let name = segment.split(|&b| b == b';').next().unwrap_or_default();
+                name == b"." || name == b".."
+            });
+            proptest::prop_assert_eq!(has_dot_segment_in_any_reading(&path), plain, "{:?}", path);
         }
     }
 
