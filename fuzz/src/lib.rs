@@ -149,6 +149,8 @@ pub fn verify_view(
     body: &[u8],
 ) -> Result<Verified, &'static str> {
     let pending = verifier.begin_view(view).map_err(|e| check_error(&e))?;
+    // `body` is the whole body, as `verify_with_body` takes it.
+    pending.check_body_length(body.len() as u64).map_err(|e| check_error(&e))?;
     let credential = provider(pending.lookup().session_token).get(pending.access_key_id());
     pending.finish(credential, Some(sha256(body))).map_err(|e| check_error(&e))
 }

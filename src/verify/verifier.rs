@@ -495,7 +495,7 @@ impl Verifier {
             .map_err(invalid)?;
         let pending = self.begin_view(view)?;
         let body = request.body().as_ref();
-        body_matches_content_length(&pending.request, body.len())?;
+        pending.check_body_length(body.len() as u64)?;
         let credential = provider.lookup(&pending.lookup()).await.map_err(VerifyError::provider_boxed)?;
         pending.finish(credential, Some(crate::canonical::sha256(body)))
     }
@@ -518,31 +518,6 @@ fn single_header<'r>(
         return Err(VerifyError::new(malformed, format!("the request repeats the {name} header")));
     }
     Ok(first)
-}
-
-/// A whole body given with its request must be as long as the request's `Content-Length`
-/// says (when it says): a shorter body is incomplete, and a longer one holds bytes the request
-/// did not declare (on a connection, the start of another request).
-fn body_matches_content_length(request: &SignableRequest<'_>, len: usize) -> Result<(), VerifyError> {
-    let Some(declared) = single_header(request, "content-length", ErrorCode::InvalidArgument)? else {
-        return Ok(());
-    };
-    let declared = crate::request::parse_content_length(declared)
-        .ok_or_else(|| VerifyError::new(ErrorCode::InvalidArgument, "the Content-Length header is not a number"))?;
-    let len = len as u64;
-    if len < declared {
-        return Err(VerifyError::new(
-            ErrorCode::IncompleteBody,
-            format!("the body has {len} bytes, fewer than the {declared} its Content-Length declares"),
-        ));
-    }
-    if len > declared {
-        return Err(VerifyError::new(
-            ErrorCode::InvalidArgument,
-            format!("the body has {len} bytes, more than the {declared} its Content-Length declares"),
-        ));
-    }
-    Ok(())
 }
 
 /// The answer for a body whose hash is not the declared `x-amz-content-sha256`.
@@ -598,6 +573,55 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         // `begin` validated the region and service with `CredentialScope::new` (for SigV4a, the
         // "region" is the region set, validated by `check_region_set`).
         CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service)
+    }
+
+    /// Checks that a whole body of `len` bytes is the one the request's `Content-Length`
+    /// declares, when it declares one: a shorter body is incomplete, and a longer one holds
+    /// bytes the request did not declare (on a connection, the start of another request). For
+    /// a caller that has the whole body (a request read from a file, a buffered body);
+    /// [`Verifier::verify_with_body`] checks it itself.
+    ///
+    /// # Errors
+    ///
+    /// `IncompleteBody` for a shorter body; `InvalidArgument` for a longer one, or a
+    /// `Content-Length` that is not one decimal number.
+    ///
+    /// ```
+    /// use sigv4_kit::verify::{Verifier, VerifierConfig};
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock, RawRequest, SigV4Signer, Signer};
+    ///
+    /// let t: AmzDate = "20150830T123600Z".parse()?;
+    /// let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api")
+    ///     .with_clock(FixedClock::new(t));
+    /// let mut request = http::Request::post("https://api.example.com/").body(b"hello".to_vec())?;
+    /// request.headers_mut().insert("content-length", "9".parse()?);
+    /// signer.sign(&mut request)?;
+    /// let verifier = Verifier::new(VerifierConfig::new(["execute-api"])).with_clock(FixedClock::new(t));
+    /// let (parts, body) = request.into_parts();
+    /// let pending = verifier.begin(&parts)?;
+    /// assert_eq!(pending.check_body_length(body.len() as u64).unwrap_err().code(), "IncompleteBody");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_body_length(&self, len: u64) -> Result<(), VerifyError> {
+        let Some(declared) = single_header(&self.request, "content-length", ErrorCode::InvalidArgument)? else {
+            return Ok(());
+        };
+        let declared = crate::request::parse_content_length(declared).ok_or_else(|| {
+            VerifyError::new(ErrorCode::InvalidArgument, "the Content-Length header is not one decimal number")
+        })?;
+        if len < declared {
+            return Err(VerifyError::new(
+                ErrorCode::IncompleteBody,
+                format!("the body has {len} bytes, fewer than the {declared} its Content-Length declares"),
+            ));
+        }
+        if len > declared {
+            return Err(VerifyError::new(
+                ErrorCode::InvalidArgument,
+                format!("the body has {len} bytes, more than the {declared} its Content-Length declares"),
+            ));
+        }
+        Ok(())
     }
 
     /// Checks the credential the provider returned (`None`: no such key) against the request,

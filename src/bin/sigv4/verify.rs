@@ -53,6 +53,8 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
         None => Verifier::new(config).with_clock(SystemClock),
     };
     let result = check_framing(&raw).and_then(|()| verifier.begin_view(request)).and_then(|pending| {
+        // The file's body is the request's whole body.
+        pending.check_body_length(raw.body().len() as u64)?;
         let credential = provider.get(pending.access_key_id());
         pending.finish(credential, Some(sigv4_kit::sha256(raw.body())))
     });
@@ -84,40 +86,16 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<Outcome, CliError> {
     }
 }
 
-/// The body of the file is the request's whole body: it must be as long as `Content-Length`
-/// says, and `Transfer-Encoding` framing (which this command does not undo) is refused.
+/// `Transfer-Encoding` framing, which this command does not undo, is refused: the file's body
+/// must be the body as it is.
 fn check_framing(raw: &sigv4_kit::RawRequest) -> Result<(), VerifyError> {
-    let invalid = |code, message: String| Err(VerifyError::new(code, message));
     if raw.header("transfer-encoding").is_some() {
-        return invalid(
+        return Err(VerifyError::new(
             ErrorCode::NotImplemented,
-            "a Transfer-Encoding body is not supported here; give the body as it is, with its Content-Length"
-                .to_owned(),
-        );
+            "a Transfer-Encoding body is not supported here; give the body as it is, with its Content-Length",
+        ));
     }
-    let mut lengths = raw.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    let declared = match (lengths.next(), lengths.next()) {
-        (None, _) => return Ok(()),
-        (Some((_, declared)), None) => declared,
-        (Some(_), Some(_)) => {
-            return invalid(ErrorCode::InvalidArgument, "the Content-Length header is repeated".to_owned());
-        }
-    };
-    let Some(declared) = declared.parse::<u64>().ok().filter(|_| declared.bytes().all(|b| b.is_ascii_digit())) else {
-        return invalid(ErrorCode::InvalidArgument, format!("the Content-Length {declared:?} is not a number"));
-    };
-    let len = raw.body().len() as u64;
-    match len.cmp(&declared) {
-        core::cmp::Ordering::Less => invalid(
-            ErrorCode::IncompleteBody,
-            format!("the body has {len} bytes, fewer than the {declared} its Content-Length declares"),
-        ),
-        core::cmp::Ordering::Greater => invalid(
-            ErrorCode::InvalidArgument,
-            format!("the body has {len} bytes, more than the {declared} its Content-Length declares"),
-        ),
-        core::cmp::Ordering::Equal => Ok(()),
-    }
+    Ok(())
 }
 
 /// The service named in the request's credential (header or presigned query), if any: the part
