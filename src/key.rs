@@ -28,19 +28,28 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::scope::CredentialScope;
 
 /// HMAC-SHA256 keyed with `key`, ready for `update`.
+///
+/// Infallible by construction: the key is first brought to SHA-256's 64-byte block as RFC 2104
+/// does (hashed when longer, zero-padded), and the MAC is keyed with that block, so there is no
+/// error case to fall back from.
 pub(crate) fn hmac(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC accepts keys of any length; this never fails.
-    match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable_hmac(),
-    }
-}
+    use hmac::digest::KeyInit;
+    use sha2::Digest;
 
-#[cold]
-fn unreachable_hmac() -> Hmac<Sha256> {
-    // `new_from_slice` only fails for fixed-size-key MACs; HMAC is not one. Keep a defined,
-    // non-panicking result anyway.
-    <Hmac<Sha256> as hmac::digest::KeyInit>::new(&Default::default())
+    let mut block = hmac::digest::Key::<Hmac<Sha256>>::default();
+    let digest;
+    let source: &[u8] = if key.len() > block.len() {
+        digest = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(key)));
+        &*digest
+    } else {
+        key
+    };
+    for (to, from) in block.iter_mut().zip(source) {
+        *to = *from;
+    }
+    let mac = <Hmac<Sha256> as KeyInit>::new(&block);
+    block.as_mut_slice().zeroize();
+    mac
 }
 
 /// HMAC-SHA256 of `data` under `key`.
@@ -282,6 +291,19 @@ mod tests {
     fn scope(region: &str) -> CredentialScope<'_> {
         let t: AmzDate = "20150830T123600Z".parse().unwrap_or_else(|e| panic!("{e}"));
         CredentialScope::new(t, region, "s3").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn hmac_matches_the_hmac_crate_for_every_key_length() {
+        // Keys around and beyond SHA-256's 64-byte block, where RFC 2104 hashes the key.
+        for len in 0..=200usize {
+            let key: Vec<u8> = (0..len).map(|i| (i * 31 + len) as u8).collect();
+            let mut ours = super::hmac(&key);
+            let mut theirs = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap_or_else(|e| panic!("{e}"));
+            ours.update(b"the string to sign");
+            theirs.update(b"the string to sign");
+            assert_eq!(ours.finalize().into_bytes(), theirs.finalize().into_bytes(), "key of {len} bytes");
+        }
     }
 
     #[test]
