@@ -425,9 +425,16 @@ pub(crate) fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
 
 /// Lowercase hex of a 32-byte digest, without allocating.
 pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
+    /// The lowercase hex digit of a nibble (`n` below 16).
+    const fn digit(n: u8) -> u8 {
+        if n < 10 { b'0' + n } else { b'a' + (n - 10) }
+    }
     let mut out = [0u8; 64];
-    // Only fails on a length mismatch, which cannot happen here.
-    let _ = hex::encode_to_slice(digest, &mut out);
+    // 32 pairs for 32 bytes: every pair is written, with no error case to ignore.
+    for ([high, low], &byte) in out.as_chunks_mut::<2>().0.iter_mut().zip(digest) {
+        *high = digit(byte >> 4);
+        *low = digit(byte & 0x0f);
+    }
     out
 }
 
@@ -445,7 +452,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests {
-    use super::{NameList, split_names};
+    use super::{NameList, hex64, split_names};
+
+    #[test]
+    fn hex64_is_the_hex_crate_s_lowercase_hex() {
+        for seed in 0..=255u8 {
+            let digest: [u8; 32] = core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 8));
+            assert_eq!(hex64(&digest).as_slice(), hex::encode(digest).as_bytes());
+        }
+    }
 
     #[test]
     fn split_names_splits_as_str_split_does() {
