@@ -314,30 +314,44 @@ pub(crate) fn parse_content_length(value: &str) -> Option<u64> {
 /// host and port: compared without regard to ASCII case, with the scheme's default port the
 /// same as none (exactly, when the scheme is unknown). An authority with user information never
 /// matches.
-pub(crate) fn authority_matches_host<'a>(scheme: Option<&str>, authority: &'a str, host: &'a str) -> bool {
+pub(crate) fn authority_matches_host(scheme: Option<&str>, authority: &str, host: &str) -> bool {
     if authority.contains('@') {
         return false;
     }
-    let default_ports: &[&str] = match scheme {
-        Some(s) if s.eq_ignore_ascii_case("http") => &[":80"],
-        Some(s) if s.eq_ignore_ascii_case("https") => &[":443"],
-        _ => &[],
-    };
-    let bare = |h: &'a str| -> &'a str { default_ports.iter().find_map(|p| h.strip_suffix(p)).unwrap_or(h) };
-    bare(authority).eq_ignore_ascii_case(bare(host))
+    let ports = scheme.map_or(&[][..], default_ports);
+    without_default_port(authority, ports).eq_ignore_ascii_case(without_default_port(host, ports))
+}
+
+/// The default port of `scheme`, as a `:port` suffix (none for a scheme other than HTTP's).
+fn default_ports(scheme: &str) -> &'static [&'static str] {
+    if scheme.eq_ignore_ascii_case("http") {
+        &[":80"]
+    } else if scheme.eq_ignore_ascii_case("https") {
+        &[":443"]
+    } else {
+        &[]
+    }
+}
+
+/// `host_port` without the first of the `:port` suffixes `ports` it ends with.
+fn without_default_port<'h>(host_port: &'h str, ports: &[&str]) -> &'h str {
+    ports.iter().find_map(|p| host_port.strip_suffix(p)).unwrap_or(host_port)
+}
+
+/// `uri` with `path_and_query` in place of its path and query; its scheme and authority kept.
+pub(crate) fn with_path_and_query(uri: http::Uri, path_and_query: String) -> Result<http::Uri, http::Error> {
+    let mut parts = uri.into_parts();
+    parts.path_and_query = Some(http::uri::PathAndQuery::try_from(path_and_query)?);
+    Ok(http::Uri::from_parts(parts)?)
 }
 
 /// The `Host` value of a URI: its authority without user information or a default port.
 pub(crate) fn host_from_uri(uri: &http::Uri) -> Result<&str, SignError> {
     let authority = uri.authority().ok_or(SignError::MissingHost)?.as_str();
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    let default_ports: &[&str] = match uri.scheme_str() {
-        Some("http") => &[":80"],
-        Some("https") => &[":443"],
-        Some(_) => &[],
-        None => &[":80", ":443"],
-    };
-    let host = default_ports.iter().find_map(|p| host_port.strip_suffix(p)).unwrap_or(host_port);
+    // Without a scheme, either default port is taken as the default.
+    let ports = uri.scheme_str().map_or(&[":80", ":443"][..], default_ports);
+    let host = without_default_port(host_port, ports);
     if host.is_empty() {
         return Err(SignError::MissingHost);
     }

@@ -144,13 +144,18 @@ fn values_with_surrounding_whitespace_verify_through_every_entry_point() {
     pending.finish(provider.get(AKID), Some(sha256(b"hello"))).expect("SignableRequest");
 }
 
+/// An S3 SigV4a signer for `region_set`, at the tests' time.
+#[cfg(feature = "sigv4a")]
+fn sigv4a_signer(region_set: &str) -> SigV4Signer {
+    SigV4Signer::sigv4a(credentials(), sigv4_kit::RegionSet::new(region_set).expect("valid"), "s3")
+        .with_settings(SigningSettings::s3())
+        .with_clock(FixedClock::new(now()))
+}
+
 #[cfg(feature = "sigv4a")]
 #[test]
 fn a_spaced_sigv4a_region_set_and_token_verify_from_raw_text() {
-    use sigv4_kit::RegionSet;
-    let signer = SigV4Signer::sigv4a(credentials(), RegionSet::new("us-east-1,us-west-2").expect("valid"), "s3")
-        .with_settings(SigningSettings::s3())
-        .with_clock(FixedClock::new(now()));
+    let signer = sigv4a_signer("us-east-1,us-west-2");
     let mut request = http::Request::get("http://mrap.example.com/key").body(Vec::new()).expect("valid");
     signer.sign(&mut request).expect("signs");
     let raw = RawRequest::parse(&raw_text(&request, "  ")).expect("parses");
@@ -409,12 +414,9 @@ fn a_whole_body_must_be_as_long_as_its_content_length() {
 #[cfg(feature = "sigv4a")]
 #[test]
 fn every_cheap_check_runs_before_the_ecdsa_verification() {
-    use sigv4_kit::RegionSet;
     // A forged SigV4a request (a wrong signature) that also breaks a cheap rule is refused for
-    // the cheap rule: the ECDSA verification, about a hundred SigV4 checks, never runs.
-    let signer = SigV4Signer::sigv4a(credentials(), RegionSet::new("*").expect("valid"), "s3")
-        .with_settings(SigningSettings::s3())
-        .with_clock(FixedClock::new(now()));
+    // the cheap rule: the ECDSA verification, about fifty SigV4 checks, never runs.
+    let signer = sigv4a_signer("*");
     let mut request = http::Request::put("http://mrap.example.com/key").body(b"hello".to_vec()).expect("valid");
     signer.sign(&mut request).expect("signs");
     verify(s3(), &request).expect("the genuine request verifies");

@@ -39,6 +39,7 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::auth_params::{AuthParam, Spelling};
 use crate::error::SignError;
 use crate::inline_vec::InlineVec;
 use crate::payload::PayloadHash;
@@ -273,13 +274,13 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     /// The canonical request of `request` with the headers `selection` picks, the query without
-    /// the parameters `skip_params` (a presigned URL's `X-Amz-Signature`), and the headers and
+    /// the parameters `skip_params` (a presigned URL's `X-Amz-Signature`, by its exact name), and the headers and
     /// query parameters that a signer adds.
     pub(crate) fn build(
         request: &'a SignableRequest<'a>,
         uri_mode: UriMode,
         selection: HeaderSelection<'_>,
-        skip_params: &[&str],
+        skip_params: &[AuthParam],
         payload: &'a str,
         extra_headers: &[(&'a str, &'a str)],
         extra_params: &[QueryParam<'a>],
@@ -287,7 +288,11 @@ impl<'a> CanonicalRequest<'a> {
         let limits = request.limits();
         let mut query = InlineVec::with_capacity(extra_params.len());
         for p in query::params(request.query()).chain(extra_params.iter().copied()) {
-            if skip_params.iter().any(|k| query::decodes_to(p.key, k)) {
+            // The verifier's matcher: it refused every spelling of these but the exact one.
+            if !skip_params.is_empty()
+                && AuthParam::classify(p.key)
+                    .is_some_and(|(param, spelling)| spelling == Spelling::Exact && skip_params.contains(&param))
+            {
                 continue;
             }
             if query.len() >= limits.max_query_params {

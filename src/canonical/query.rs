@@ -40,11 +40,6 @@ pub(crate) fn params(query: &str) -> impl Iterator<Item = QueryParam<'_>> {
     })
 }
 
-/// Whether the wire component `wire` percent-decodes to exactly `name`.
-pub(crate) fn decodes_to(wire: &str, name: &str) -> bool {
-    if wire.contains('%') { percent_encoding::percent_decode_str(wire).eq(name.bytes()) } else { wire == name }
-}
-
 /// Compares two wire components by their canonical (encoded) bytes.
 fn cmp_component(a: &str, b: &str) -> Ordering {
     if is_canonical_query_component(a) && is_canonical_query_component(b) {

@@ -185,36 +185,9 @@ pub(crate) fn has_dot_segment_in_any_reading(path: &str) -> bool {
 /// (RFC 3986 dot-segment removal, empty segments dropped, a trailing slash kept only when the
 /// input ends with one and something remains), and always starts with `/`.
 fn write_normalized(sink: &mut impl Sink, path: &str) {
-    let bytes = path.as_bytes();
-    if bytes.is_empty() {
-        sink.put(b"/");
-        return;
-    }
-    if is_normalized(bytes) {
-        write_double_encoded(sink, bytes);
-        return;
-    }
-    let mut kept: Vec<&[u8]> = Vec::new();
-    for seg in bytes.split(|&b| b == b'/') {
-        match seg {
-            b"" | b"." => {}
-            b".." => {
-                kept.pop();
-            }
-            other => kept.push(other),
-        }
-    }
-    // The canonical URI is always absolute, even for a relative input.
-    sink.put(b"/");
-    for (i, seg) in kept.iter().enumerate() {
-        if i > 0 {
-            sink.put(b"/");
-        }
-        write_double_encoded(sink, seg);
-    }
-    if bytes.last() == Some(&b'/') && !kept.is_empty() {
-        sink.put(b"/");
-    }
+    // The one normalization rule (`normalized_path`), then the second encoding; a path already
+    // in normal form is borrowed, not copied.
+    write_double_encoded(sink, normalized_path(path).as_bytes());
 }
 
 #[cfg(test)]

@@ -281,22 +281,15 @@ where
     };
     // The inner service routes on the path that was verified (see `PathPolicy::Rewrite`).
     if verified.path() != parts.uri.path() {
-        parts.uri = with_path(&parts.uri, verified.path())?;
+        let path_and_query = match parts.uri.query() {
+            Some(query) => format!("{}?{query}", verified.path()),
+            None => verified.path().to_owned(),
+        };
+        parts.uri = crate::request::with_path_and_query(core::mem::take(&mut parts.uri), path_and_query)
+            .map_err(|e| VerifyError::new(ErrorCode::InvalidArgument, format!("cannot rewrite the URI: {e}")))?;
     }
     parts.extensions.insert::<Verified>(verified);
     Ok(Request::from_parts(parts, body))
-}
-
-/// `uri` with its path replaced by `path`, its query and the rest kept.
-fn with_path(uri: &http::Uri, path: &str) -> Result<http::Uri, VerifyError> {
-    let invalid = |e: http::Error| VerifyError::new(ErrorCode::InvalidArgument, format!("cannot rewrite the URI: {e}"));
-    let path_and_query = match uri.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_owned(),
-    };
-    let mut parts = uri.clone().into_parts();
-    parts.path_and_query = Some(http::uri::PathAndQuery::try_from(path_and_query).map_err(|e| invalid(e.into()))?);
-    http::Uri::from_parts(parts).map_err(|e| invalid(e.into()))
 }
 
 /// `Content-Length`, when present: one decimal number.

@@ -22,7 +22,6 @@
 //! ```
 
 use http::request::Parts;
-use http::uri::PathAndQuery;
 
 use crate::auth_params::AuthParam;
 
@@ -75,9 +74,7 @@ pub fn strip_signature(parts: &mut Parts) -> Result<(), http::Error> {
         path_and_query.push_str(pair);
         first = false;
     }
-    let mut uri = core::mem::take(&mut parts.uri).into_parts();
-    uri.path_and_query = Some(PathAndQuery::try_from(path_and_query)?);
-    parts.uri = http::Uri::from_parts(uri)?;
+    parts.uri = crate::request::with_path_and_query(core::mem::take(&mut parts.uri), path_and_query)?;
     Ok(())
 }
 
