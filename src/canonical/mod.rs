@@ -39,7 +39,7 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::auth_params::{AuthParam, Spelling};
+use crate::auth_params::AuthParam;
 use crate::error::SignError;
 use crate::inline_vec::InlineVec;
 use crate::payload::PayloadHash;
@@ -288,11 +288,8 @@ impl<'a> CanonicalRequest<'a> {
         let limits = request.limits();
         let mut query = InlineVec::with_capacity(extra_params.len());
         for p in query::params(request.query()).chain(extra_params.iter().copied()) {
-            // The verifier's matcher: it refused every spelling of these but the exact one.
-            if !skip_params.is_empty()
-                && AuthParam::classify(p.key)
-                    .is_some_and(|(param, spelling)| spelling == Spelling::Exact && skip_params.contains(&param))
-            {
+            // By exact name: the verifier refused every other spelling of these (`AuthParam::classify`).
+            if skip_params.iter().any(|param| param.name() == p.key) {
                 continue;
             }
             if query.len() >= limits.max_query_params {
