@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Turns criterion's results into benches/REPORT.md and the README's performance table.
+"""Turns criterion's results into benches/REPORT.md and the performance table of docs/PERFORMANCE.md.
 
 Reads `<target>/criterion/**/new/benchmark.json` (the id) and `estimates.json` (the MEDIAN point
 estimate) for the ids `benches/signing.rs` and `benches/streaming.rs` define:
 `<group>/<impl>[/<param>]`, impl one of sigv4-kit, aws-sigv4, rusty-s3, floor. The `sigv4a_*`
-groups (SigV4a) get a table of their own, written only when the run has them.
+groups (SigV4a) get a table of their own, written only when the run has them. The goals with their
+pass/fail verdicts go to benches/REPORT.md only; docs/PERFORMANCE.md gets the figures.
 
 Run by benches/report.sh; stdlib only.
 """
@@ -319,7 +320,8 @@ def main() -> int:
     p.add_argument("--last-run", action="store_true",
                    help="report the last run of report.sh again: its command, start time and load average")
     p.add_argument("--report", default=str(ROOT / "benches" / "REPORT.md"))
-    p.add_argument("--readme", default=str(ROOT / "README.md"))
+    p.add_argument("--page", default=str(ROOT / "docs" / "PERFORMANCE.md"),
+                   help="the page whose perf-table markers receive the summary")
     args = p.parse_args()
 
     criterion = target_dir() / "criterion"
@@ -356,8 +358,6 @@ def main() -> int:
         "call. The scaling curve and the details are in `benches/REPORT.md`.",
         "",
         *main_table(res),
-        "",
-        *targets(res, stream_share),
         "",
         *stream_lines,
         "",
@@ -457,15 +457,15 @@ def main() -> int:
         report += ["", f"{stale} older results in `{criterion}` were not from this run and are left out."]
     pathlib.Path(args.report).write_text("\n".join(report) + "\n")
 
-    readme = pathlib.Path(args.readme)
-    text = readme.read_text()
+    page = pathlib.Path(args.page)
+    text = page.read_text()
     if START not in text or END not in text or text.index(START) > text.index(END):
-        print(f"report.py: {readme} lacks the {START} / {END} markers", file=sys.stderr)
+        print(f"report.py: {page} lacks the {START} / {END} markers", file=sys.stderr)
         return 1
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(head + START + "\n" + "\n".join(summary) + "\n" + END + tail)
-    print(f"wrote {args.report} and the performance table of {readme}")
+    page.write_text(head + START + "\n" + "\n".join(summary) + "\n" + END + tail)
+    print(f"wrote {args.report} and the performance table of {page}")
     return 0
 
 

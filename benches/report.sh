@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark group in one `cargo bench`, then writes benches/REPORT.md and the table
-# between the perf-table markers of README.md (see benches/report.py).
+# between the perf-table markers of docs/PERFORMANCE.md (see benches/report.py).
 #
 #   benches/report.sh [CRITERION ARGS...]   e.g. --measurement-time 5, or a filter like sign_get
 #

@@ -27,6 +27,8 @@
 //! cargo bench --bench signing -- --measurement-time 5 sign_get  # criterion flags and filters
 //! SIGV4_BENCH_MEASUREMENT=0.5 SIGV4_BENCH_WARM_UP=0.2 cargo bench --bench signing
 //! ```
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::task::{Context, Poll, Waker};
@@ -47,13 +49,12 @@ use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::ecdsa::{Signature as P256Signature, SigningKey as P256SigningKey};
 use rusty_s3::S3Action;
 use sha2::{Digest, Sha256};
+use sigv4_kit::sign::{Explanation, PayloadMode, SigV4Signer, SigningSettings};
 use sigv4_kit::sigv4a::EcdsaKey;
+use sigv4_kit::sigv4a::RegionSet;
+use sigv4_kit::spec::{CanonicalRequest, CredentialScope, ExcludedHeaders, SigningKey, sha256};
 use sigv4_kit::verify::{CredentialProvider, MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
-use sigv4_kit::{
-    AmzDate, CanonicalRequest, CredentialScope, Credentials, ExcludedHeaders, Explanation, FixedClock, Limits,
-    PayloadHash, PayloadMode, RegionSet, SigV4Signer, SignableRequest, Signer, SigningKey, SigningSettings, UriMode,
-    sha256,
-};
+use sigv4_kit::{AmzDate, Credentials, FixedClock, Limits, PayloadHash, SignableRequest, UriMode};
 
 const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

@@ -19,13 +19,16 @@
 //! Each measurement hashes 64 MiB, so the group takes 10 samples of one iteration each
 //! (`SamplingMode::Flat`); `SIGV4_BENCH_WARM_UP` and `SIGV4_BENCH_MEASUREMENT` (seconds) or
 //! criterion's `--warm-up-time` and `--measurement-time` change the times.
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use sigv4_kit::AmzDate;
 use sigv4_kit::chunked::{ChunkChain, ChunkLimits, ChunkedDecoder, ChunkedEncoder, StreamingMode};
-use sigv4_kit::{AmzDate, CredentialScope, Signature, SigningKey, sha256};
+use sigv4_kit::spec::{CredentialScope, Signature, SigningKey, sha256};
 
 /// The payload: 64 MiB.
 const PAYLOAD_LEN: usize = 64 * 1024 * 1024;

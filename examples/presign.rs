@@ -18,10 +18,12 @@
 //! Credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, for temporary
 //! credentials, `AWS_SESSION_TOKEN` (which becomes the signed `X-Amz-Security-Token` parameter).
 //! Nothing is sent: the URL is printed to stdout, and bad arguments exit with status 2.
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::process::ExitCode;
 
-use sigv4_kit::{SigV4Signer, Signer as _, SigningSettings};
+use sigv4_kit::sign::{SigV4Signer, SigningSettings};
 
 mod aws_env;
 

@@ -25,6 +25,8 @@
 //! default `https://` endpoint and says so: point `--endpoint` at a local endpoint such as moto
 //! or LocalStack. A client for AWS itself signs the same way and sends through a TLS connector
 //! (`hyper-rustls`, say) instead of `HttpConnector`.
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -35,7 +37,7 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use sigv4_kit::{SigV4Signer, Signer as _};
+use sigv4_kit::sign::SigV4Signer;
 
 mod aws_env;
 

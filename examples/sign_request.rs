@@ -24,6 +24,8 @@
 //!
 //! The example speaks plain HTTP only (the crate has no TLS dependency): it talks to local
 //! endpoints such as moto, LocalStack or MinIO, and refuses `https://` URLs.
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -34,7 +36,7 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use sigv4_kit::{SigV4Signer, Signer as _, SigningSettings};
+use sigv4_kit::sign::{SigV4Signer, SigningSettings};
 
 mod aws_env;
 

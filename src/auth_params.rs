@@ -11,6 +11,9 @@
 
 use percent_encoding::percent_decode_str;
 
+/// The longest presign expiry SigV4 allows: seven days.
+pub const MAX_PRESIGN_EXPIRY_SECS: u64 = 604_800;
+
 /// One of the query parameters of a presigned URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AuthParam {

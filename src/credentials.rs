@@ -35,7 +35,7 @@ impl Credentials {
     /// ```
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
         let secret_access_key = Zeroizing::new(secret_access_key.into());
-        let secret_digest = crate::canonical::sha256(secret_access_key.as_bytes());
+        let secret_digest = crate::digest::sha256(secret_access_key.as_bytes());
         Self {
             access_key_id: access_key_id.into(),
             secret_access_key,
@@ -109,6 +109,19 @@ impl fmt::Debug for Credentials {
             .field("expiry", &self.expiry)
             .finish()
     }
+}
+
+/// Whether the session token is part of the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SessionTokenMode {
+    /// The token is signed: a signed `X-Amz-Security-Token` header, or a canonical query
+    /// parameter in a presigned URL (the default).
+    #[default]
+    Signed,
+    /// The token is added to the request after signing and is not part of the canonical request,
+    /// as some services (and the `post-sts-header-after` vector) require.
+    AddedAfterSigning,
 }
 
 #[cfg(test)]

@@ -3,25 +3,13 @@
 //! Messages are lowercase without a trailing period and say what was wrong and where.
 //!
 //! ```
-//! use sigv4_kit::{Error, SignError};
+//! use sigv4_kit::sign::SignError;
 //!
-//! let err: Error = SignError::InvalidExpiry { seconds: 0 }.into();
+//! let err = SignError::InvalidExpiry { seconds: 0 };
 //! assert_eq!(err.to_string(), "presign expiry of 0 s is outside 1..=604800");
 //! ```
 
 use thiserror::Error as ThisError;
-
-/// The crate's top-level error, wrapping the precise error of each stage.
-#[derive(Debug, ThisError)]
-#[non_exhaustive]
-pub enum Error {
-    /// Signing failed.
-    #[error(transparent)]
-    Sign(#[from] SignError),
-    /// A raw HTTP request could not be parsed.
-    #[error(transparent)]
-    Parse(#[from] ParseError),
-}
 
 /// Why a request could not be signed. The request is left exactly as it was.
 #[derive(Debug, Clone, PartialEq, Eq, ThisError)]
@@ -98,6 +86,20 @@ pub enum SignError {
         /// What does not fit.
         reason: &'static str,
     },
+    /// The credentials expired at or before the signing time.
+    #[error("the credentials expired {expired_secs_ago} s before the signing time")]
+    ExpiredCredentials {
+        /// How long before the signing time they expired, in seconds (0: at that second).
+        expired_secs_ago: u64,
+    },
+    /// A presigned URL would stay valid after its credentials expire.
+    #[error("a presigned url valid for {expires_in} s would outlive its credentials, which expire in {remaining} s")]
+    PresignOutlivesCredentials {
+        /// The requested `X-Amz-Expires`.
+        expires_in: u64,
+        /// The seconds left before the credentials expire.
+        remaining: u64,
+    },
     /// The signing time cannot be represented as an `X-Amz-Date`.
     #[error("signing time is outside years 0000..=9999")]
     InvalidTime,
@@ -111,12 +113,57 @@ pub enum SignError {
     },
 }
 
-/// Why a raw HTTP/1.1 request could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
-#[error("line {line}: {reason}")]
+/// Why a piece of text or a value given to the crate could not be read: a date, a signature,
+/// a public key, a checksum name, a raw request or a shared credentials file.
+///
+/// ```
+/// let err = "2015-08-30".parse::<sigv4_kit::AmzDate>().unwrap_err();
+/// assert_eq!(err.what(), "amz date");
+/// assert_eq!(err.to_string(), "invalid amz date: expected YYYYMMDDTHHMMSSZ");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseError {
-    /// The 1-based line where parsing failed.
-    pub line: usize,
-    /// What was wrong.
-    pub reason: &'static str,
+    what: &'static str,
+    line: Option<usize>,
+    reason: &'static str,
 }
+
+impl ParseError {
+    /// An error in the input `what`, for `reason`.
+    pub(crate) const fn new(what: &'static str, reason: &'static str) -> Self {
+        Self { what, line: None, reason }
+    }
+
+    /// An error at the 1-based `line` of the input `what`, for `reason`.
+    pub(crate) const fn at_line(what: &'static str, line: usize, reason: &'static str) -> Self {
+        Self { what, line: Some(line), reason }
+    }
+
+    /// What was being read: `amz date`, `http date`, `time`, `signature`, `public key`,
+    /// `checksum algorithm`, `raw request` or `shared credentials file`.
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The 1-based line where reading failed, for the inputs that have lines.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// What was wrong.
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
+impl core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "invalid {}: line {line}: {}", self.what, self.reason),
+            None => write!(f, "invalid {}: {}", self.what, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}

@@ -71,7 +71,7 @@ impl<T: Copy + Default, const N: usize> Deref for InlineVec<T, N> {
     #[inline]
     fn deref(&self) -> &[T] {
         match self {
-            Self::Inline(items, len) => items.get(..*len).unwrap_or_default(),
+            Self::Inline(items, len) => crate::slices::prefix(items, *len),
             Self::Heap(v) => v,
         }
     }
@@ -81,7 +81,7 @@ impl<T: Copy + Default, const N: usize> DerefMut for InlineVec<T, N> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
         match self {
-            Self::Inline(items, len) => items.get_mut(..*len).unwrap_or_default(),
+            Self::Inline(items, len) => crate::slices::prefix_mut(items, *len),
             Self::Heap(v) => v,
         }
     }

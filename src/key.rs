@@ -4,7 +4,8 @@
 //! signing many requests derives its key once a day.
 //!
 //! ```
-//! use sigv4_kit::{AmzDate, CredentialScope, SigningKey};
+//! use sigv4_kit::AmzDate;
+//! use sigv4_kit::spec::{CredentialScope, SigningKey};
 //!
 //! let t: AmzDate = "20150830T123600Z".parse()?;
 //! let scope = CredentialScope::new(t, "us-east-1", "iam")?;
@@ -165,7 +166,8 @@ struct Table {
 /// verifier can keep thousands of keys. It is safe to share between threads.
 ///
 /// ```
-/// use sigv4_kit::{AmzDate, Credentials, CredentialScope, KeyCache};
+/// use sigv4_kit::{AmzDate, Credentials};
+/// use sigv4_kit::spec::{CredentialScope, KeyCache};
 ///
 /// let cache = KeyCache::new(4);
 /// let creds = Credentials::new("AKIDEXAMPLE", "secret");
@@ -198,7 +200,7 @@ impl KeyCache {
     /// Whether the cache is empty.
     ///
     /// ```
-    /// assert!(sigv4_kit::KeyCache::new(1).is_empty());
+    /// assert!(sigv4_kit::spec::KeyCache::new(1).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -286,7 +288,8 @@ mod tests {
     use hmac::Mac;
 
     use super::{KeyCache, SigningKey};
-    use crate::{AmzDate, CredentialScope, Credentials};
+    use crate::scope::CredentialScope;
+    use crate::{AmzDate, Credentials};
 
     fn scope(region: &str) -> CredentialScope<'_> {
         let t: AmzDate = "20150830T123600Z".parse().unwrap_or_else(|e| panic!("{e}"));
@@ -335,7 +338,7 @@ mod tests {
     fn the_prepared_mac_is_the_keyed_hmac() {
         let cache = KeyCache::new(1);
         let s = scope("us-east-1");
-        let prepared = cache.prepared_for_secret("AKID", "secret", &crate::canonical::sha256(b"secret"), &s);
+        let prepared = cache.prepared_for_secret("AKID", "secret", &crate::digest::sha256(b"secret"), &s);
         let mut a = prepared.mac();
         let mut b = SigningKey::derive("secret", &s).mac();
         a.update(b"string to sign");

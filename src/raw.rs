@@ -9,7 +9,7 @@
 //! `GET /example space/ HTTP/1.1` has the target `/example space/`.
 //!
 //! ```
-//! use sigv4_kit::RawRequest;
+//! use sigv4_kit::raw::RawRequest;
 //!
 //! let raw = RawRequest::parse(b"GET /ex ample/?a=1 HTTP/1.1\r\nHost:example.com\r\nX-A: one\r\n  two\r\n\r\nbody")?;
 //! assert_eq!(raw.method(), "GET");
@@ -42,21 +42,19 @@ fn next_line(input: &[u8]) -> Option<(&[u8], &[u8], bool)> {
     if input.is_empty() {
         return None;
     }
-    match input.iter().position(|&b| b == b'\n') {
-        Some(i) => {
-            let line = input.get(..i).unwrap_or_default();
-            let rest = input.get(i + 1..).unwrap_or_default();
-            match line.strip_suffix(b"\r") {
-                Some(l) => Some((l, rest, true)),
-                None => Some((line, rest, false)),
-            }
-        }
+    let mut parts = input.splitn(2, |&b| b == b'\n');
+    let line = parts.next()?;
+    match parts.next() {
+        Some(rest) => match line.strip_suffix(b"\r") {
+            Some(l) => Some((l, rest, true)),
+            None => Some((line, rest, false)),
+        },
         None => Some((input, &[], false)),
     }
 }
 
 fn utf8(bytes: &[u8], line: usize, what: &'static str) -> Result<String, ParseError> {
-    core::str::from_utf8(bytes).map(str::to_owned).map_err(|_| ParseError { line, reason: what })
+    core::str::from_utf8(bytes).map(str::to_owned).map_err(|_| ParseError::at_line("raw request", line, what))
 }
 
 impl RawRequest {
@@ -78,26 +76,27 @@ impl RawRequest {
     /// As for [`RawRequest::parse`].
     ///
     /// ```
-    /// # use sigv4_kit::{Limits, RawRequest};
+    /// # use sigv4_kit::Limits;
+    /// # use sigv4_kit::raw::RawRequest;
     /// let mut limits = Limits::default();
     /// limits.max_headers = 1;
     /// assert!(RawRequest::parse_with_limits(b"GET / HTTP/1.1\nA:1\nB:2\n\n", limits).is_err());
     /// ```
     pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Self, ParseError> {
-        let (first, mut rest, crlf) = next_line(input).ok_or(ParseError { line: 1, reason: "empty request" })?;
-        let first =
-            core::str::from_utf8(first).map_err(|_| ParseError { line: 1, reason: "request line is not UTF-8" })?;
+        let (first, mut rest, crlf) = next_line(input).ok_or(ParseError::at_line("raw request", 1, "empty request"))?;
+        let first = core::str::from_utf8(first)
+            .map_err(|_| ParseError::at_line("raw request", 1, "request line is not UTF-8"))?;
         let (method, after) =
-            first.split_once(' ').ok_or(ParseError { line: 1, reason: "request line has no target" })?;
+            first.split_once(' ').ok_or(ParseError::at_line("raw request", 1, "request line has no target"))?;
         let (target, version) = match after.rsplit_once(' ') {
             Some((t, v)) if v.starts_with("HTTP/") => (t, v),
             _ => (after, "HTTP/1.1"),
         };
         if method.is_empty() || !method.bytes().all(is_tchar) {
-            return Err(ParseError { line: 1, reason: "method is not an http token" });
+            return Err(ParseError::at_line("raw request", 1, "method is not an http token"));
         }
         if target.is_empty() {
-            return Err(ParseError { line: 1, reason: "request target is empty" });
+            return Err(ParseError::at_line("raw request", 1, "request target is empty"));
         }
         let mut headers: Vec<(String, String)> = Vec::new();
         let mut header_bytes = 0usize;
@@ -113,12 +112,14 @@ impl RawRequest {
             }
             header_bytes = header_bytes.saturating_add(line.len());
             if header_bytes > limits.max_header_bytes {
-                return Err(ParseError { line: line_no, reason: "headers exceed the byte limit" });
+                return Err(ParseError::at_line("raw request", line_no, "headers exceed the byte limit"));
             }
             if matches!(line.first(), Some(b' ' | b'\t')) {
-                let (_, value) = headers
-                    .last_mut()
-                    .ok_or(ParseError { line: line_no, reason: "continuation line before any header" })?;
+                let (_, value) = headers.last_mut().ok_or(ParseError::at_line(
+                    "raw request",
+                    line_no,
+                    "continuation line before any header",
+                ))?;
                 let more = utf8(line, line_no, "header value is not UTF-8")?;
                 let more = crate::request::trim_ows(&more);
                 if !value.is_empty() && !more.is_empty() {
@@ -127,18 +128,16 @@ impl RawRequest {
                 value.push_str(more);
                 continue;
             }
-            let colon = line
-                .iter()
-                .position(|&b| b == b':')
-                .ok_or(ParseError { line: line_no, reason: "header line has no ':'" })?;
-            let name = line.get(..colon).unwrap_or_default();
+            let mut halves = line.splitn(2, |&b| b == b':');
+            let (Some(name), Some(value)) = (halves.next(), halves.next()) else {
+                return Err(ParseError::at_line("raw request", line_no, "header line has no ':'"));
+            };
             if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
-                return Err(ParseError { line: line_no, reason: "header name is not an http token" });
+                return Err(ParseError::at_line("raw request", line_no, "header name is not an http token"));
             }
             if headers.len() >= limits.max_headers {
-                return Err(ParseError { line: line_no, reason: "more headers than the limit" });
+                return Err(ParseError::at_line("raw request", line_no, "more headers than the limit"));
             }
-            let value = line.get(colon + 1..).unwrap_or_default();
             if headers.is_empty() && value.first() == Some(&b' ') {
                 separator = " ";
             }
@@ -181,7 +180,7 @@ impl RawRequest {
     /// The first value of header `name` (case-insensitive).
     ///
     /// ```
-    /// let raw = sigv4_kit::RawRequest::parse(b"GET / HTTP/1.1\nX-Amz-Date:20150830T123600Z\n\n")?;
+    /// let raw = sigv4_kit::raw::RawRequest::parse(b"GET / HTTP/1.1\nX-Amz-Date:20150830T123600Z\n\n")?;
     /// assert_eq!(raw.header("x-amz-date"), Some("20150830T123600Z"));
     /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
@@ -194,7 +193,7 @@ impl RawRequest {
     /// appended.
     ///
     /// ```
-    /// let mut raw = sigv4_kit::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\nA:1\na:2\n\n")?;
+    /// let mut raw = sigv4_kit::raw::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\nA:1\na:2\n\n")?;
     /// raw.set_header("A", "3");
     /// raw.set_header("B", "4");
     /// assert_eq!(raw.to_bytes(), b"PUT / HTTP/1.1\nHost:h\nA:3\nB:4\n\n");
@@ -221,7 +220,7 @@ impl RawRequest {
     /// Takes the body out, leaving the request with an empty one.
     ///
     /// ```
-    /// let mut raw = sigv4_kit::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\n\nabc")?;
+    /// let mut raw = sigv4_kit::raw::RawRequest::parse(b"PUT / HTTP/1.1\nHost:h\n\nabc")?;
     /// assert_eq!(raw.take_body(), b"abc");
     /// assert!(raw.body().is_empty());
     /// # Ok::<(), sigv4_kit::ParseError>(())
@@ -233,7 +232,7 @@ impl RawRequest {
     /// A view of this request for the signer.
     ///
     /// ```
-    /// let raw = sigv4_kit::RawRequest::parse(b"GET /a b HTTP/1.1\nHost:h\n\n")?;
+    /// let raw = sigv4_kit::raw::RawRequest::parse(b"GET /a b HTTP/1.1\nHost:h\n\n")?;
     /// assert_eq!(raw.signable().path(), "/a b");
     /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
@@ -260,7 +259,7 @@ impl RawRequest {
     ///
     /// ```
     /// let text = b"GET / HTTP/1.1\nHost:h\n\n";
-    /// assert_eq!(sigv4_kit::RawRequest::parse(text)?.to_bytes(), text);
+    /// assert_eq!(sigv4_kit::raw::RawRequest::parse(text)?.to_bytes(), text);
     /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -295,7 +294,7 @@ mod tests {
             (b"GET / HTTP/1.1\nBad Name:x\n", 2),
             (b"GET / HTTP/1.1\nA:\xff\n", 2),
         ] {
-            assert_eq!(RawRequest::parse(input).map_err(|e| e.line), Err(line), "{input:?}");
+            assert_eq!(RawRequest::parse(input).map_err(|e| e.line()), Err(Some(line)), "{input:?}");
         }
     }
 

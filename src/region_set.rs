@@ -4,31 +4,36 @@
 //! Entries are region names or patterns with `*` wildcards (`*`, `us-*`), separated by commas.
 //!
 //! ```
-//! use sigv4_kit::RegionSet;
+//! use sigv4_kit::sigv4a::RegionSet;
 //!
 //! let set: RegionSet = "us-*,eu-west-1".parse()?;
 //! assert!(set.matches("us-west-2"));
 //! assert!(set.matches("eu-west-1"));
 //! assert!(!set.matches("eu-central-1"));
 //! assert_eq!(set.as_str(), "us-*,eu-west-1");
-//! # Ok::<(), sigv4_kit::SignError>(())
+//! # Ok::<(), sigv4_kit::sign::SignError>(())
 //! ```
 
+#[cfg(feature = "sigv4a")]
 use core::fmt;
+#[cfg(feature = "sigv4a")]
 use core::str::FromStr;
 
+#[cfg(feature = "sigv4a")]
 use crate::error::SignError;
 
 /// The most entries a region set may hold.
-pub const MAX_REGION_SET_ENTRIES: usize = 64;
+pub(crate) const MAX_REGION_SET_ENTRIES: usize = 64;
 
 /// The longest region set, in bytes.
-pub const MAX_REGION_SET_LEN: usize = 1024;
+pub(crate) const MAX_REGION_SET_LEN: usize = 1024;
 
 /// A validated SigV4a region set.
+#[cfg(feature = "sigv4a")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RegionSet(String);
 
+#[cfg(feature = "sigv4a")]
 impl RegionSet {
     /// A region set from its comma-separated text.
     ///
@@ -39,7 +44,7 @@ impl RegionSet {
     /// lowercase letters, digits, `-` and `*`.
     ///
     /// ```
-    /// use sigv4_kit::RegionSet;
+    /// use sigv4_kit::sigv4a::RegionSet;
     /// assert!(RegionSet::new("*").is_ok());
     /// assert!(RegionSet::new("us-east-1, us-west-2").is_err(), "no spaces");
     /// assert!(RegionSet::new("us-east-1,,us-west-2").is_err());
@@ -67,6 +72,7 @@ impl RegionSet {
 }
 
 /// Checks the text of a region set; the error says what is wrong.
+#[cfg(feature = "sigv4a")]
 pub(crate) fn check(text: &str) -> Result<(), &'static str> {
     if text.is_empty() {
         return Err("must not be empty");
@@ -150,6 +156,7 @@ pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     p.get(pi..).is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
 }
 
+#[cfg(feature = "sigv4a")]
 impl FromStr for RegionSet {
     type Err = SignError;
 
@@ -158,6 +165,7 @@ impl FromStr for RegionSet {
     }
 }
 
+#[cfg(feature = "sigv4a")]
 impl fmt::Display for RegionSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -166,7 +174,7 @@ impl fmt::Display for RegionSet {
 
 #[cfg(test)]
 mod tests {
-    use super::{RegionSet, wildcard_match};
+    use super::wildcard_match;
 
     #[test]
     fn wildcards_match_as_globs() {
@@ -189,16 +197,17 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "sigv4a")]
     #[test]
     fn region_sets_are_validated() {
         for good in ["*", "us-east-1", "us-east-1,us-west-2", "us-*,eu-*"] {
-            assert!(RegionSet::new(good).is_ok(), "{good}");
+            assert!(super::RegionSet::new(good).is_ok(), "{good}");
         }
         let too_many = vec!["a"; 65].join(",");
         for bad in ["", ",", "us-east-1,", "US-EAST-1", "us east", "us-east-1/x", too_many.as_str()] {
-            assert!(RegionSet::new(bad).is_err(), "{bad:?}");
+            assert!(super::RegionSet::new(bad).is_err(), "{bad:?}");
         }
-        let set = RegionSet::new("us-east-1,eu-*").unwrap_or_else(|e| panic!("{e}"));
+        let set = super::RegionSet::new("us-east-1,eu-*").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(set.entries().collect::<Vec<_>>(), ["us-east-1", "eu-*"]);
     }
 }

@@ -1,7 +1,8 @@
 //! The credential scope: `date/region/service/aws4_request`.
 //!
 //! ```
-//! use sigv4_kit::{AmzDate, CredentialScope};
+//! use sigv4_kit::AmzDate;
+//! use sigv4_kit::spec::CredentialScope;
 //!
 //! let t: AmzDate = "20150830T123600Z".parse()?;
 //! let scope = CredentialScope::new(t, "us-east-1", "iam")?;
@@ -45,7 +46,8 @@ impl<'a> CredentialScope<'a> {
     /// or holds a character other than ASCII letters, digits, `-`, `_` and `.`.
     ///
     /// ```
-    /// # use sigv4_kit::{AmzDate, CredentialScope};
+    /// # use sigv4_kit::AmzDate;
+    /// # use sigv4_kit::spec::CredentialScope;
     /// let t: AmzDate = "20150830T123600Z".parse()?;
     /// assert!(CredentialScope::new(t, "us-east-1/x", "s3").is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -2,18 +2,23 @@
 //! printed as lowercase hex.
 //!
 //! ```
-//! use sigv4_kit::Signature;
+//! use sigv4_kit::spec::Signature;
 //!
 //! let hex = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 //! let sig: Signature = hex.parse()?;
 //! assert_eq!(sig.to_string(), hex);
 //! assert_eq!(sig.as_bytes().len(), 32);
-//! # Ok::<(), sigv4_kit::SignatureParseError>(())
+//! # Ok::<(), sigv4_kit::ParseError>(())
 //! ```
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::str::FromStr;
+
+use crate::error::ParseError;
+
+/// What [`ParseError::what`] names.
+const WHAT: &str = "signature";
 
 /// The longest signature: a DER-encoded ECDSA P-256 signature (two 33-byte integers, their
 /// headers and the sequence header).
@@ -30,16 +35,11 @@ pub struct Signature {
     bytes: [u8; MAX_SIGNATURE_LEN],
 }
 
-/// Why a string is not a signature.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid signature: expected 64 lowercase hex digits")]
-pub struct SignatureParseError;
-
 impl Signature {
     /// Wraps the 32 bytes of a SigV4 HMAC signature.
     ///
     /// ```
-    /// assert_eq!(sigv4_kit::Signature::from_bytes([0; 32]).as_bytes(), &[0; 32]);
+    /// assert_eq!(sigv4_kit::spec::Signature::from_bytes([0; 32]).as_bytes(), &[0; 32]);
     /// ```
     // A `const fn` cannot use iterators; `i < 32` is within both arrays.
     #[allow(clippy::indexing_slicing)]
@@ -58,15 +58,15 @@ impl Signature {
     ///
     /// # Errors
     ///
-    /// [`SignatureParseError`] for a length outside 8..=72.
+    /// [`ParseError`] for a length outside 8..=72.
     ///
     /// ```
-    /// assert!(sigv4_kit::Signature::from_der(&[0x30; 70]).is_ok());
-    /// assert!(sigv4_kit::Signature::from_der(&[0x30; 73]).is_err());
+    /// assert!(sigv4_kit::spec::Signature::from_der(&[0x30; 70]).is_ok());
+    /// assert!(sigv4_kit::spec::Signature::from_der(&[0x30; 73]).is_err());
     /// ```
-    pub fn from_der(der: &[u8]) -> Result<Self, SignatureParseError> {
+    pub fn from_der(der: &[u8]) -> Result<Self, ParseError> {
         if !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&der.len()) {
-            return Err(SignatureParseError);
+            return Err(ParseError::new(WHAT, "a DER ECDSA signature is 8 to 72 bytes"));
         }
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
         for (slot, b) in bytes.iter_mut().zip(der) {
@@ -80,45 +80,46 @@ impl Signature {
     ///
     /// # Errors
     ///
-    /// [`SignatureParseError`] for anything else.
+    /// [`ParseError`] for anything else.
     ///
     /// ```
-    /// let sig = sigv4_kit::Signature::parse_der_hex("3006020101020101")?;
+    /// let sig = sigv4_kit::spec::Signature::parse_der_hex("3006020101020101")?;
     /// assert_eq!(sig.as_bytes(), &[0x30, 6, 2, 1, 1, 2, 1, 1]);
-    /// # Ok::<(), sigv4_kit::SignatureParseError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
-    pub fn parse_der_hex(s: &str) -> Result<Self, SignatureParseError> {
+    pub fn parse_der_hex(s: &str) -> Result<Self, ParseError> {
+        const DER_HEX: &str = "expected 16 to 144 lowercase hex digits of a DER ECDSA signature";
         let len = s.len() / 2;
         if !s.len().is_multiple_of(2) || !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&len) {
-            return Err(SignatureParseError);
+            return Err(ParseError::new(WHAT, DER_HEX));
         }
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
-        let out = bytes.get_mut(..len).ok_or(SignatureParseError)?;
-        if !crate::canonical::decode_lower_hex(s.as_bytes(), out) {
-            return Err(SignatureParseError);
+        let out = bytes.get_mut(..len).ok_or(ParseError::new(WHAT, DER_HEX))?;
+        if !crate::digest::decode_lower_hex(s.as_bytes(), out) {
+            return Err(ParseError::new(WHAT, DER_HEX));
         }
         Ok(Self { len: len as u8, bytes })
     }
 
     /// The raw bytes: 32 for SigV4, the DER encoding for SigV4a.
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+        crate::slices::prefix(&self.bytes, usize::from(self.len))
     }
 
     /// Writes the lowercase hex digits of any signature into `sink`.
-    pub(crate) fn write_hex(&self, sink: &mut impl crate::canonical::Sink) {
+    pub(crate) fn write_hex(&self, sink: &mut impl crate::digest::Sink) {
         self.write_hex_dyn(sink);
     }
 
     /// [`Signature::write_hex`] for unsized sinks.
-    pub(crate) fn write_hex_dyn(&self, sink: &mut (impl crate::canonical::Sink + ?Sized)) {
+    pub(crate) fn write_hex_dyn(&self, sink: &mut (impl crate::digest::Sink + ?Sized)) {
         for chunk in self.as_bytes().chunks(32) {
             let mut block = [0u8; 32];
             for (slot, b) in block.iter_mut().zip(chunk) {
                 *slot = *b;
             }
-            let hex = crate::canonical::hex64(&block);
-            sink.put(hex.get(..chunk.len() * 2).unwrap_or_default());
+            let hex = crate::digest::hex64(&block);
+            sink.put(crate::slices::prefix(&hex, chunk.len() * 2));
         }
     }
 }
@@ -139,7 +140,7 @@ impl Hash for Signature {
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut sink = crate::canonical::FmtSink::new(f);
+        let mut sink = crate::digest::FmtSink::new(f);
         self.write_hex(&mut sink);
         sink.finish()
     }
@@ -152,14 +153,14 @@ impl fmt::Debug for Signature {
 }
 
 impl FromStr for Signature {
-    type Err = SignatureParseError;
+    type Err = ParseError;
 
     /// Parses 64 **lowercase** hex digits, the only form SigV4 produces. SigV4a signatures are
     /// parsed with [`Signature::parse_der_hex`].
-    fn from_str(s: &str) -> Result<Self, SignatureParseError> {
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         let mut out = [0u8; 32];
-        if !crate::canonical::decode_lower_hex(s.as_bytes(), &mut out) {
-            return Err(SignatureParseError);
+        if !crate::digest::decode_lower_hex(s.as_bytes(), &mut out) {
+            return Err(ParseError::new(WHAT, "expected 64 lowercase hex digits"));
         }
         Ok(Self::from_bytes(out))
     }

@@ -1,7 +1,8 @@
 //! The string to sign: algorithm, time, scope and the hash of the canonical request.
 //!
 //! ```
-//! use sigv4_kit::{AmzDate, CredentialScope, StringToSign};
+//! use sigv4_kit::AmzDate;
+//! use sigv4_kit::spec::{CredentialScope, StringToSign};
 //!
 //! let t: AmzDate = "20150830T123600Z".parse()?;
 //! let scope = CredentialScope::new(t, "us-east-1", "service")?;
@@ -19,7 +20,7 @@ use core::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::canonical::{Buffered, FmtSink, Sink};
+use crate::digest::{Buffered, FmtSink, Sink};
 use crate::key::SigningKey;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
@@ -34,7 +35,7 @@ pub const ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256";
 /// The signing algorithm: SigV4 or SigV4a.
 ///
 /// ```
-/// use sigv4_kit::Algorithm;
+/// use sigv4_kit::spec::Algorithm;
 /// assert_eq!(Algorithm::HmacSha256.as_str(), "AWS4-HMAC-SHA256");
 /// assert_eq!(Algorithm::parse("AWS4-ECDSA-P256-SHA256"), Some(Algorithm::EcdsaP256Sha256));
 /// ```
@@ -89,7 +90,8 @@ impl<'a> StringToSign<'a> {
     /// `date/service/aws4_request`.
     ///
     /// ```
-    /// # use sigv4_kit::{Algorithm, AmzDate, CredentialScope, StringToSign};
+    /// # use sigv4_kit::AmzDate;
+    /// # use sigv4_kit::spec::{Algorithm, CredentialScope, StringToSign};
     /// let t: AmzDate = "20150830T123600Z".parse()?;
     /// let scope = CredentialScope::new(t, "us-east-1", "service")?;
     /// let sts = StringToSign::new(t, scope, [0; 32]).with_algorithm(Algorithm::EcdsaP256Sha256);
@@ -121,13 +123,14 @@ impl<'a> StringToSign<'a> {
         }
         sink.put(self.scope.service().as_bytes());
         sink.put(b"/aws4_request\n");
-        sink.put(&crate::canonical::hex64(&self.canonical_hash));
+        sink.put(&crate::digest::hex64(&self.canonical_hash));
     }
 
     /// Signs this string with `key`, streaming it into the HMAC.
     ///
     /// ```
-    /// # use sigv4_kit::{AmzDate, CredentialScope, SigningKey, StringToSign};
+    /// # use sigv4_kit::AmzDate;
+    /// # use sigv4_kit::spec::{CredentialScope, SigningKey, StringToSign};
     /// let t: AmzDate = "20150830T123600Z".parse()?;
     /// let scope = CredentialScope::new(t, "us-east-1", "service")?;
     /// let key = SigningKey::derive("secret", &scope);

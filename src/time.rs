@@ -6,29 +6,24 @@
 //! let t: AmzDate = "20150830T123600Z".parse()?;
 //! assert_eq!(t.to_string(), "20150830T123600Z");
 //! assert_eq!(t.date_stamp(), "20150830");
-//! # Ok::<(), sigv4_kit::TimeError>(())
+//! # Ok::<(), sigv4_kit::ParseError>(())
 //! ```
 
 use core::fmt;
 use core::str::FromStr;
 use std::time::SystemTime;
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
+
+use crate::error::ParseError;
 
 /// A UTC instant with one-second precision, in the SigV4 `YYYYMMDD'T'HHMMSS'Z'` format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AmzDate {
     /// The formatted form; always 16 ASCII bytes.
     text: [u8; 16],
-    unix: i64,
-}
-
-/// Why a string or instant is not a valid [`AmzDate`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid amz date: {reason}")]
-pub struct TimeError {
-    /// What is wrong.
-    pub reason: &'static str,
+    /// The same instant, for the calendar fields of the HTTP form.
+    at: OffsetDateTime,
 }
 
 impl AmzDate {
@@ -36,14 +31,14 @@ impl AmzDate {
     ///
     /// # Errors
     ///
-    /// [`TimeError`] when the year falls outside 0000..=9999.
+    /// [`ParseError`] when the year falls outside 0000..=9999.
     ///
     /// ```
     /// assert_eq!(sigv4_kit::AmzDate::from_unix(1440938160)?.to_string(), "20150830T123600Z");
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
-    pub fn from_unix(unix: i64) -> Result<Self, TimeError> {
-        let dt = OffsetDateTime::from_unix_timestamp(unix).map_err(|_| TimeError { reason: "out of range" })?;
+    pub fn from_unix(unix: i64) -> Result<Self, ParseError> {
+        let dt = OffsetDateTime::from_unix_timestamp(unix).map_err(|_| ParseError::new("time", "out of range"))?;
         Self::from_datetime(dt)
     }
 
@@ -51,19 +46,19 @@ impl AmzDate {
     ///
     /// # Errors
     ///
-    /// [`TimeError`] when the year falls outside 0000..=9999.
+    /// [`ParseError`] when the year falls outside 0000..=9999.
     ///
     /// ```
     /// let now = sigv4_kit::AmzDate::from_system_time(std::time::SystemTime::now())?;
     /// assert_eq!(now.to_string().len(), 16);
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
-    pub fn from_system_time(t: SystemTime) -> Result<Self, TimeError> {
+    pub fn from_system_time(t: SystemTime) -> Result<Self, ParseError> {
         let unix = match t.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).map_err(|_| TimeError { reason: "out of range" })?,
+            Ok(d) => i64::try_from(d.as_secs()).map_err(|_| ParseError::new("time", "out of range"))?,
             Err(e) => {
                 let d = e.duration();
-                let secs = i64::try_from(d.as_secs()).map_err(|_| TimeError { reason: "out of range" })?;
+                let secs = i64::try_from(d.as_secs()).map_err(|_| ParseError::new("time", "out of range"))?;
                 // Truncate toward the earlier second, as a clock reading would.
                 -secs - i64::from(d.subsec_nanos() > 0)
             }
@@ -71,10 +66,12 @@ impl AmzDate {
         Self::from_unix(unix)
     }
 
-    fn from_datetime(dt: OffsetDateTime) -> Result<Self, TimeError> {
+    fn from_datetime(dt: OffsetDateTime) -> Result<Self, ParseError> {
         let year = dt.year();
-        let year =
-            u32::try_from(year).ok().filter(|y| *y <= 9999).ok_or(TimeError { reason: "year outside 0000..=9999" })?;
+        let year = u32::try_from(year)
+            .ok()
+            .filter(|y| *y <= 9999)
+            .ok_or(ParseError::new("time", "year outside 0000..=9999"))?;
         let mut text = *b"00000000T000000Z";
         let fields: [(usize, u32, usize); 6] = [
             (0, year, 4),
@@ -92,7 +89,7 @@ impl AmzDate {
                 value /= 10;
             }
         }
-        Ok(Self { text, unix: dt.unix_timestamp() })
+        Ok(Self { text, at: dt })
     }
 
     /// The full `YYYYMMDDTHHMMSSZ` form.
@@ -100,10 +97,10 @@ impl AmzDate {
     /// ```
     /// let t: sigv4_kit::AmzDate = "20130524T000000Z".parse()?;
     /// assert_eq!(t.as_str(), "20130524T000000Z");
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.text).unwrap_or_default()
+        crate::slices::ascii_text(&self.text)
     }
 
     /// The `YYYYMMDD` date, as used in the credential scope.
@@ -111,10 +108,10 @@ impl AmzDate {
     /// ```
     /// let t: sigv4_kit::AmzDate = "20130524T000000Z".parse()?;
     /// assert_eq!(t.date_stamp(), "20130524");
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn date_stamp(&self) -> &str {
-        self.as_str().get(..8).unwrap_or_default()
+        crate::slices::ascii_text(crate::slices::prefix(&self.text, 8))
     }
 
     /// Seconds since the Unix epoch.
@@ -122,10 +119,10 @@ impl AmzDate {
     /// ```
     /// let t: sigv4_kit::AmzDate = "19700101T000001Z".parse()?;
     /// assert_eq!(t.unix_timestamp(), 1);
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn unix_timestamp(&self) -> i64 {
-        self.unix
+        self.at.unix_timestamp()
     }
 }
 
@@ -142,17 +139,17 @@ impl AmzDate {
     ///
     /// # Errors
     ///
-    /// [`TimeError`] saying which part is wrong.
+    /// [`ParseError`] saying which part is wrong.
     ///
     /// ```
     /// use sigv4_kit::AmzDate;
     /// assert_eq!(AmzDate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT")?.to_string(), "19941106T084937Z");
     /// assert_eq!(AmzDate::parse_http_date("Sun, 17 May 2026 06:40:00 -0000")?.to_string(), "20260517T064000Z");
     /// assert!(AmzDate::parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT").is_err());
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
-    pub fn parse_http_date(s: &str) -> Result<Self, TimeError> {
-        let err = |reason| TimeError { reason };
+    pub fn parse_http_date(s: &str) -> Result<Self, ParseError> {
+        let err = |reason| ParseError::new("http date", reason);
         let mut parts = s.split_ascii_whitespace();
         let mut first = parts.next().ok_or(err("empty date"))?;
         let weekday = match first.strip_suffix(',') {
@@ -213,26 +210,40 @@ impl AmzDate {
     /// ```
     /// let t: sigv4_kit::AmzDate = "19941106T084937Z".parse()?;
     /// assert_eq!(t.to_http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
-    /// # Ok::<(), sigv4_kit::TimeError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn to_http_date(&self) -> String {
-        let t = &self.text;
-        let digits =
-            |r: core::ops::Range<usize>| core::str::from_utf8(t.get(r).unwrap_or_default()).unwrap_or_default();
-        let weekday = OffsetDateTime::from_unix_timestamp(self.unix)
-            .ok()
-            .and_then(|dt| WEEKDAYS.get(usize::from(dt.weekday().number_days_from_monday())))
-            .copied()
-            .unwrap_or_default();
-        let month =
-            digits(4..6).parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or_default();
+        let at = self.at;
+        let weekday = match at.weekday() {
+            Weekday::Monday => "Mon",
+            Weekday::Tuesday => "Tue",
+            Weekday::Wednesday => "Wed",
+            Weekday::Thursday => "Thu",
+            Weekday::Friday => "Fri",
+            Weekday::Saturday => "Sat",
+            Weekday::Sunday => "Sun",
+        };
+        let month = match at.month() {
+            Month::January => "Jan",
+            Month::February => "Feb",
+            Month::March => "Mar",
+            Month::April => "Apr",
+            Month::May => "May",
+            Month::June => "Jun",
+            Month::July => "Jul",
+            Month::August => "Aug",
+            Month::September => "Sep",
+            Month::October => "Oct",
+            Month::November => "Nov",
+            Month::December => "Dec",
+        };
         format!(
-            "{weekday}, {} {month} {} {}:{}:{} GMT",
-            digits(6..8),
-            digits(0..4),
-            digits(9..11),
-            digits(11..13),
-            digits(13..15)
+            "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
+            at.day(),
+            at.year(),
+            at.hour(),
+            at.minute(),
+            at.second()
         )
     }
 }
@@ -249,11 +260,11 @@ fn digits(s: &[u8]) -> Option<u32> {
 }
 
 impl FromStr for AmzDate {
-    type Err = TimeError;
+    type Err = ParseError;
 
-    fn from_str(s: &str) -> Result<Self, TimeError> {
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         let b = s.as_bytes();
-        let shape = TimeError { reason: "expected YYYYMMDDTHHMMSSZ" };
+        let shape = ParseError::new("amz date", "expected YYYYMMDDTHHMMSSZ");
         if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
             return Err(shape);
         }
@@ -263,11 +274,11 @@ impl FromStr for AmzDate {
         let month = u8::try_from(month)
             .ok()
             .and_then(|m| Month::try_from(m).ok())
-            .ok_or(TimeError { reason: "month out of range" })?;
+            .ok_or(ParseError::new("amz date", "month out of range"))?;
         let date = Date::from_calendar_date(year as i32, month, day as u8)
-            .map_err(|_| TimeError { reason: "day out of range" })?;
+            .map_err(|_| ParseError::new("amz date", "day out of range"))?;
         let time = Time::from_hms(hour as u8, minute as u8, second as u8)
-            .map_err(|_| TimeError { reason: "time of day out of range" })?;
+            .map_err(|_| ParseError::new("amz date", "time of day out of range"))?;
         Self::from_datetime(PrimitiveDateTime::new(date, time).assume_utc())
     }
 }
@@ -300,7 +311,7 @@ impl Clock for SystemClock {
 /// let t: AmzDate = "20150830T123600Z".parse()?;
 /// let clock = FixedClock::new(t);
 /// assert_eq!(AmzDate::from_system_time(clock.now())?, t);
-/// # Ok::<(), sigv4_kit::TimeError>(())
+/// # Ok::<(), sigv4_kit::ParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct FixedClock(SystemTime);

@@ -9,6 +9,10 @@
 //! cargo test --test allocations -- --nocapture                          # our counts and aws-sigv4's
 //! SIGV4_ALLOC_TRACE=1 cargo test --test allocations -- --nocapture --test-threads=1   # where each one happens
 //! ```
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+// A counting global allocator needs `unsafe impl GlobalAlloc`; the crate itself forbids unsafe.
+#![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::backtrace::Backtrace;
@@ -25,11 +29,10 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
+use sigv4_kit::sign::SigV4Signer;
+use sigv4_kit::spec::{CanonicalRequest, ExcludedHeaders, sha256};
 use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
-use sigv4_kit::{
-    AmzDate, CanonicalRequest, Credentials, ExcludedHeaders, FixedClock, PayloadHash, SigV4Signer, SignableRequest,
-    Signer, UriMode, sha256,
-};
+use sigv4_kit::{AmzDate, Credentials, FixedClock, PayloadHash, SignableRequest, UriMode};
 
 /// Most heap allocations allowed for one `Signer::sign` of the GET below (header signing, key
 /// cached), applying the output to the request included.

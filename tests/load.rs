@@ -14,9 +14,11 @@
 //!
 //! `SIGV4_LOAD_REQUESTS` overrides the number of requests per verified phase. Every phase is
 //! bounded: the whole test fails if it runs for more than 120 s.
-
+// Test and example code may default where the library may not (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 #![cfg(feature = "tower")]
 
+#[allow(dead_code)] // the load test serves `Whoami` alone: the proxy and the access log are unused
 #[path = "../examples/gateway/app.rs"]
 mod app;
 
@@ -30,12 +32,13 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
+use sigv4_kit::Credentials;
+use sigv4_kit::sign::{SigV4Signer, SigningSettings};
 use sigv4_kit::tower::SigV4Layer;
 use sigv4_kit::verify::{
     Credential, CredentialProvider, LookupRequest, MemoryProvider, ProviderError, VerifierConfig,
     parse_shared_credentials,
 };
-use sigv4_kit::{Credentials, SigV4Signer, Signer, SigningSettings};
 use tokio::net::{TcpListener, TcpStream};
 use tower_layer::Layer;
 

@@ -1,5 +1,5 @@
-//! The gateway's parts, shared by `main.rs` and by tests that build the same gateway in process
-//! (`#[path = "../examples/gateway/app.rs"] mod app;`):
+//! The gateway's parts, shared by `main.rs` and by the tests that build the same gateway in
+//! process (`tests/gateway/` and `tests/load.rs`, which include this file with `#[path]`):
 //!
 //! - [`Whoami`]: the handler behind the layer, answering with the caller's identity as JSON;
 //! - [`Proxy`]: the reverse proxy behind the layer, forwarding verified requests upstream;
@@ -13,9 +13,6 @@
 //! Each of them is generic over the request body, so the handlers run behind
 //! [`SigV4Layer`](sigv4_kit::tower::SigV4Layer) (on a `VerifiedBody`) or straight on the
 //! [`RequestBody`] (verification off: the identity is then `null`).
-
-// Not every user of this file uses every item.
-#![allow(dead_code)]
 
 use std::convert::Infallible;
 use std::error::Error as StdError;
@@ -40,8 +37,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use serde_json::Value;
-use sigv4_kit::Verified;
 use sigv4_kit::tower::{error_response, verify_error};
+use sigv4_kit::verify::Verified;
 use sigv4_kit::verify::{
     AuthMethod, Credential, CredentialProvider, ErrorCode, LookupRequest, ProviderError, VerifyError, strip_signature,
 };
@@ -664,11 +661,6 @@ impl<P> TimeoutProvider<P> {
     /// Wraps `inner`, giving each lookup `timeout`.
     pub fn new(inner: P, timeout: Duration) -> Self {
         Self { inner, timeout }
-    }
-
-    /// The wrapped provider.
-    pub fn get_ref(&self) -> &P {
-        &self.inner
     }
 }
 

@@ -15,9 +15,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::{
-    CanonicalRequest, ExcludedHeaders, PayloadHash, SignableRequest, UriMode, canonical_header_value, sha256,
-};
+use sigv4_kit::{PayloadHash, SignableRequest, UriMode};
+use sigv4_kit::spec::{CanonicalRequest, ExcludedHeaders, canonical_header_value, sha256};
 use sigv4_kit_fuzz::{SIGNERS, header_lines, time};
 
 fn is_space(c: char) -> bool {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::canonical_query_string;
+use sigv4_kit::spec::canonical_query_string;
 
 fuzz_target!(|data: &[u8]| {
     let query = String::from_utf8_lossy(data);

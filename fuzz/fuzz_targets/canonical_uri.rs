@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::{UriMode, canonical_uri};
+use sigv4_kit::UriMode;
+use sigv4_kit::spec::canonical_uri;
 use sigv4_kit_fuzz::is_uri_encoded;
 
 fuzz_target!(|data: &[u8]| {

@@ -23,9 +23,9 @@ use aws_sigv4::http_request::{
 };
 use aws_smithy_runtime_api::client::identity::Identity;
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::{
-    ExcludedHeaders, FixedClock, PayloadMode, SessionTokenMode, SigV4Signer, SignableRequest, SigningSettings,
-};
+use sigv4_kit::{FixedClock, SessionTokenMode, SignableRequest};
+use sigv4_kit::sign::{PayloadMode, SigV4Signer, SigningSettings};
+use sigv4_kit::spec::ExcludedHeaders;
 use sigv4_kit_fuzz::{LineRequest, SUITE_KEY, SUITE_TOKEN, time};
 
 const HOST: &str = "example.amazonaws.com";

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::RawRequest;
+use sigv4_kit::raw::RawRequest;
 use sigv4_kit_fuzz::{SIGNERS, time};
 
 fuzz_target!(|data: &[u8]| {

@@ -1,11 +1,10 @@
-//! `Signer::sign` on an `http::Request` built from fuzz bytes: a method line, a URI line, then
+//! `SigV4Signer::sign` on an `http::Request` built from fuzz bytes: a method line, a URI line, then
 //! `name:value` header lines up to an empty line, and the body after it. Parts that `http`
 //! rejects are skipped. Signing must not panic, and when it fails the request is unchanged.
 #![no_main]
 
 use http::{HeaderName, HeaderValue, Method, Request, Uri};
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::Signer;
 use sigv4_kit_fuzz::SIGNERS;
 
 fn build(data: &[u8]) -> Option<Request<Vec<u8>>> {

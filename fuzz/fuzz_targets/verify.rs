@@ -16,7 +16,8 @@
 
 use http::{HeaderName, HeaderValue, Method, Request, Uri};
 use libfuzzer_sys::fuzz_target;
-use sigv4_kit::{RawRequest, sha256};
+use sigv4_kit::raw::RawRequest;
+use sigv4_kit::spec::sha256;
 use sigv4_kit_fuzz::{VERIFIERS, block_on, check_error, consume, provider, verify_view};
 
 /// The raw request as an `http::Request`, or `None` when `http` rejects any part of it.

@@ -3,7 +3,7 @@
 //! Everything here writes into a [`Sink`], so the same code serves hashing (the signing path)
 //! and printing (the [`Display`](core::fmt::Display) form of a canonical request).
 
-use super::Sink;
+use crate::digest::Sink;
 
 /// The uppercase hex digit of a nibble (`n < 16`), as SigV4 requires in escapes.
 #[inline]
@@ -84,8 +84,8 @@ impl<'a> QueryComponentBytes<'a> {
     /// Decodes the next raw byte of the component.
     #[inline]
     fn next_decoded(&mut self) -> Option<u8> {
-        if let Some(b) = escape_at(self.rest) {
-            self.rest = self.rest.get(3..).unwrap_or_default();
+        if let (Some(b), Some(after)) = (escape_at(self.rest), self.rest.get(3..)) {
+            self.rest = after;
             return Some(b);
         }
         let (&b, after) = self.rest.split_first()?;
@@ -126,7 +126,7 @@ pub(crate) fn is_canonical_query_component(wire: &str) -> bool {
             i += 1;
         } else if b == b'%' {
             // Canonical only if the escape is valid, uppercase and of a byte that must be escaped.
-            match (bytes.get(i + 1), bytes.get(i + 2), escape_at(bytes.get(i..).unwrap_or_default())) {
+            match (bytes.get(i + 1), bytes.get(i + 2), escape_at(crate::slices::suffix(bytes, i))) {
                 (Some(hi), Some(lo), Some(v))
                     if !is_unreserved(v) && !hi.is_ascii_lowercase() && !lo.is_ascii_lowercase() =>
                 {
@@ -159,7 +159,7 @@ pub(crate) fn write_query_component(sink: &mut impl Sink, wire: &str) {
             len += 1;
         }
     }
-    sink.put(buf.get(..len).unwrap_or_default());
+    sink.put(crate::slices::prefix(&buf, len));
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! # Example
 //!
 //! ```
-//! use sigv4_kit::canonical_header_value;
+//! use sigv4_kit::spec::canonical_header_value;
 //!
 //! assert_eq!(canonical_header_value("  a   b \t c  "), "a b c");
 //! assert_eq!(canonical_header_value("value1\r\n  value2"), "value1 value2");
@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use super::Sink;
+use crate::digest::Sink;
 
 /// One header to be signed, borrowed from the request.
 #[derive(Debug, Clone, Copy, Default)]
@@ -124,7 +124,7 @@ pub(crate) fn write_signed(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
 /// Returns the canonical form of one header value: trimmed, inner whitespace runs collapsed.
 ///
 /// ```
-/// assert_eq!(sigv4_kit::canonical_header_value(" x  y "), "x y");
+/// assert_eq!(sigv4_kit::spec::canonical_header_value(" x  y "), "x y");
 /// ```
 pub fn canonical_header_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -141,7 +141,7 @@ pub fn canonical_header_value(value: &str) -> String {
 /// skip `expect`, `transfer-encoding`, `user-agent` and `x-amzn-trace-id` too.
 ///
 /// ```
-/// use sigv4_kit::ExcludedHeaders;
+/// use sigv4_kit::spec::ExcludedHeaders;
 ///
 /// let set = ExcludedHeaders::default().with("x-request-id").without("user-agent");
 /// assert!(set.contains("X-Request-Id"));
@@ -179,7 +179,7 @@ impl ExcludedHeaders {
     /// An empty set: every header is signed.
     ///
     /// ```
-    /// assert!(!sigv4_kit::ExcludedHeaders::none().contains("user-agent"));
+    /// assert!(!sigv4_kit::spec::ExcludedHeaders::none().contains("user-agent"));
     /// ```
     pub fn none() -> Self {
         Self { names: Vec::new() }
@@ -188,7 +188,7 @@ impl ExcludedHeaders {
     /// Adds `name` to the set.
     ///
     /// ```
-    /// assert!(sigv4_kit::ExcludedHeaders::none().with("X-Foo").contains("x-foo"));
+    /// assert!(sigv4_kit::spec::ExcludedHeaders::none().with("X-Foo").contains("x-foo"));
     /// ```
     #[must_use]
     pub fn with(mut self, name: impl Into<Cow<'static, str>>) -> Self {
@@ -202,7 +202,7 @@ impl ExcludedHeaders {
     /// Removes `name` from the set.
     ///
     /// ```
-    /// assert!(!sigv4_kit::ExcludedHeaders::default().without("Expect").contains("expect"));
+    /// assert!(!sigv4_kit::spec::ExcludedHeaders::default().without("Expect").contains("expect"));
     /// ```
     #[must_use]
     pub fn without(mut self, name: &str) -> Self {
@@ -213,7 +213,7 @@ impl ExcludedHeaders {
     /// Whether `name` is in the set (case-insensitive).
     ///
     /// ```
-    /// assert!(sigv4_kit::ExcludedHeaders::default().contains("Transfer-Encoding"));
+    /// assert!(sigv4_kit::spec::ExcludedHeaders::default().contains("Transfer-Encoding"));
     /// ```
     pub fn contains(&self, name: &str) -> bool {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
@@ -222,7 +222,7 @@ impl ExcludedHeaders {
     /// The names in the set.
     ///
     /// ```
-    /// assert_eq!(sigv4_kit::ExcludedHeaders::none().names().count(), 0);
+    /// assert_eq!(sigv4_kit::spec::ExcludedHeaders::none().names().count(), 0);
     /// ```
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|n| n.as_ref())

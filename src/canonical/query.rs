@@ -10,7 +10,7 @@
 //! # Example
 //!
 //! ```
-//! use sigv4_kit::canonical_query_string;
+//! use sigv4_kit::spec::canonical_query_string;
 //!
 //! assert_eq!(
 //!     canonical_query_string("b=2&a=%7e&a=1+1&flag"),
@@ -20,8 +20,8 @@
 
 use core::cmp::Ordering;
 
-use super::Sink;
 use super::encode::{QueryComponentBytes, is_canonical_query_component, write_query_component};
+use crate::digest::Sink;
 
 /// One query parameter, borrowed from the wire form of the query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub(crate) fn write_sorted(sink: &mut impl Sink, sorted: &[QueryParam<'_>]) {
 /// This allocates the result; the signer streams the same bytes into its hash instead.
 ///
 /// ```
-/// use sigv4_kit::canonical_query_string;
+/// use sigv4_kit::spec::canonical_query_string;
 /// assert_eq!(canonical_query_string("Param2=value2&Param1=value1"), "Param1=value1&Param2=value2");
 /// assert_eq!(canonical_query_string(""), "");
 /// ```

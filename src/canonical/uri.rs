@@ -16,7 +16,8 @@
 //! # Example
 //!
 //! ```
-//! use sigv4_kit::{canonical_uri, UriMode};
+//! use sigv4_kit::UriMode;
+//! use sigv4_kit::spec::canonical_uri;
 //!
 //! // Every service but S3: dot segments removed, slashes collapsed, then encoded twice.
 //! assert_eq!(canonical_uri("/a//b/../c%3A", UriMode::Normalized), "/a/c%253A");
@@ -26,8 +27,8 @@
 //! assert_eq!(canonical_uri("/example space/ሴ", UriMode::Normalized), "/example%20space/%E1%88%B4");
 //! ```
 
-use super::Sink;
 use super::encode::{escape_at, is_unreserved, write_escaped};
+use crate::digest::Sink;
 
 /// How the request path becomes the canonical URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,12 +43,13 @@ pub enum UriMode {
 }
 
 /// Returns the canonical URI of `path` (the path as sent on the wire, see the
-/// [module documentation](self)).
+/// [module documentation](crate::spec)).
 ///
 /// This allocates the result; the signer streams the same bytes into its hash instead.
 ///
 /// ```
-/// use sigv4_kit::{canonical_uri, UriMode};
+/// use sigv4_kit::UriMode;
+/// use sigv4_kit::spec::canonical_uri;
 /// assert_eq!(canonical_uri("", UriMode::Normalized), "/");
 /// assert_eq!(canonical_uri("/test$file.text", UriMode::S3), "/test%24file.text");
 /// ```
@@ -87,13 +89,13 @@ fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
         } else if b == b'%' && valid_escape_at(bytes, i) {
             i += 3;
         } else {
-            sink.put(bytes.get(start..i).unwrap_or_default());
+            sink.put(crate::slices::range(bytes, start, i));
             sink.put(&super::encode::escape(b));
             i += 1;
             start = i;
         }
     }
-    sink.put(bytes.get(start..).unwrap_or_default());
+    sink.put(crate::slices::suffix(bytes, start));
 }
 
 /// Writes a (once-encoded) wire path encoded again: every byte that is not unreserved or `/`
@@ -105,12 +107,12 @@ fn write_double_encoded(sink: &mut impl Sink, segment: &[u8]) {
 
 /// Whether the normalization step would leave `path` unchanged.
 fn is_normalized(path: &[u8]) -> bool {
-    if path.first() != Some(&b'/') {
+    let Some((b'/', after_slash)) = path.split_first() else {
         return false;
-    }
+    };
     // Every segment after the leading slash must be non-empty and not a dot segment; only the
     // final segment may be empty (a trailing slash), unless the whole path is "/".
-    let mut segments = path.get(1..).unwrap_or_default().split(|&b| b == b'/').peekable();
+    let mut segments = after_slash.split(|&b| b == b'/').peekable();
     while let Some(seg) = segments.next() {
         let last = segments.peek().is_none();
         match seg {
@@ -288,7 +290,7 @@ mod tests {
         fn the_streaming_dot_segment_check_agrees_with_a_plain_one(path in tricky_path()) {
             let decoded: Vec<u8> = percent_encoding::percent_decode_str(&path).collect();
             let plain = decoded.split(|&b| b == b'/' || b == b'\\').any(|segment| {
-                let name = segment.split(|&b| b == b';').next().unwrap_or_default();
+                let name = segment.split(|&b| b == b';').next().unwrap_or(segment);
                 name == b"." || name == b".."
             });
             proptest::prop_assert_eq!(has_dot_segment_in_any_reading(&path), plain, "{:?}", path);

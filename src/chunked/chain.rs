@@ -12,7 +12,7 @@ use core::fmt;
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{EMPTY_SHA256_HEX, Sink, hex64};
+use crate::digest::{EMPTY_SHA256_HEX, Sink, hex64};
 use crate::key::SigningKey;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
@@ -34,9 +34,9 @@ pub const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
 /// The algorithm line of the trailer's string to sign.
 pub const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
 /// The algorithm line of a SigV4a chunk's string to sign.
-pub const CHUNK_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-PAYLOAD";
+pub(super) const CHUNK_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-PAYLOAD";
 /// The algorithm line of a SigV4a trailer's string to sign.
-pub const TRAILER_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-TRAILER";
+pub(super) const TRAILER_ALGORITHM_V4A: &str = "AWS4-ECDSA-P256-SHA256-TRAILER";
 
 /// What signs or checks the chain: the SigV4 HMAC key, or a SigV4a private or public key.
 #[derive(Clone)]
@@ -74,7 +74,8 @@ impl ChunkChain {
     ///
     /// ```
     /// use sigv4_kit::chunked::ChunkChain;
-    /// use sigv4_kit::{AmzDate, CredentialScope, Signature, SigningKey};
+    /// use sigv4_kit::AmzDate;
+    /// use sigv4_kit::spec::{CredentialScope, Signature, SigningKey};
     ///
     /// let t: AmzDate = "20130524T000000Z".parse()?;
     /// let scope = CredentialScope::new(t, "us-east-1", "s3")?;

@@ -18,6 +18,8 @@ use crc_fast::{CrcAlgorithm, Digest as CrcDigest};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+use crate::error::ParseError;
+
 /// The checksum algorithms S3 accepts in a trailer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -83,16 +85,14 @@ impl fmt::Display for ChecksumAlgorithm {
     }
 }
 
-/// Why a string names no checksum algorithm.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown checksum algorithm: expected crc32, crc32c, crc64nvme, sha1 or sha256")]
-pub struct UnknownChecksum;
-
 impl FromStr for ChecksumAlgorithm {
-    type Err = UnknownChecksum;
+    type Err = ParseError;
 
-    fn from_str(s: &str) -> Result<Self, UnknownChecksum> {
-        Self::ALL.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(s)).ok_or(UnknownChecksum)
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s))
+            .ok_or(ParseError::new("checksum algorithm", "expected crc32, crc32c, crc64nvme, sha1 or sha256"))
     }
 }
 

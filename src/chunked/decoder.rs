@@ -14,8 +14,8 @@ use subtle::ConstantTimeEq;
 use super::StreamingMode;
 use super::chain::ChunkChain;
 use super::checksum::{Checksum, ChecksumAlgorithm};
+use super::error::{ChunkError, ChunkErrorKind};
 use crate::signature::Signature;
-use crate::verify::{ErrorCode, VerifyError};
 
 /// Bounds on what a decoder buffers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,20 +74,20 @@ pub struct ChunkedDecoder {
     chunk_hash: Sha256,
     chunk_signature: Option<Signature>,
     trailers: Vec<(String, String)>,
-    failed: Option<VerifyError>,
+    failed: Option<ChunkError>,
 }
 
-fn invalid(message: &'static str) -> VerifyError {
-    VerifyError::new(ErrorCode::InvalidRequest, message)
+fn invalid(message: &'static str) -> ChunkError {
+    ChunkError::new(ChunkErrorKind::Malformed, message)
 }
 
-fn incomplete(message: &'static str) -> VerifyError {
-    VerifyError::new(ErrorCode::IncompleteBody, message)
+fn incomplete(message: &'static str) -> ChunkError {
+    ChunkError::new(ChunkErrorKind::Incomplete, message)
 }
 
-fn mismatch() -> VerifyError {
-    VerifyError::new(
-        ErrorCode::SignatureDoesNotMatch,
+fn mismatch() -> ChunkError {
+    ChunkError::new(
+        ChunkErrorKind::SignatureMismatch,
         "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
     )
 }
@@ -120,7 +120,7 @@ impl ChunkedDecoder {
             }
             _ => None,
         }
-        .map(|message| VerifyError::new(ErrorCode::InternalError, message));
+        .map(|message| ChunkError::new(ChunkErrorKind::Misconfigured, message));
         Self {
             mode,
             chain,
@@ -159,11 +159,12 @@ impl ChunkedDecoder {
     ///
     /// # Errors
     ///
-    /// `SignatureDoesNotMatch` for a chunk or trailer signature that does not match,
-    /// `IncompleteBody` for a length that disagrees with `x-amz-decoded-content-length`,
-    /// `XAmzContentChecksumMismatch` for a wrong trailing checksum, `InvalidRequest` for
-    /// malformed framing or exceeded limits. After an error every call fails the same way.
-    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), VerifyError> {
+    /// A [`ChunkError`] of kind `SignatureMismatch` for a chunk or trailer signature that does
+    /// not match, `Incomplete` for a length that disagrees with `x-amz-decoded-content-length`,
+    /// `ChecksumMismatch` for a wrong trailing checksum, `ChunkTooSmall` for a short chunk
+    /// before the last, `Malformed` for malformed framing or exceeded limits. After an error
+    /// every call fails the same way.
+    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), ChunkError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
@@ -180,10 +181,10 @@ impl ChunkedDecoder {
     ///
     /// # Errors
     ///
-    /// `IncompleteBody` when the stream stopped early, or the first error [`push`] returned.
+    /// `Incomplete` when the stream stopped early, or the first error [`push`] returned.
     ///
     /// [`push`]: ChunkedDecoder::push
-    pub fn finish(&self) -> Result<(), VerifyError> {
+    pub fn finish(&self) -> Result<(), ChunkError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
@@ -193,7 +194,7 @@ impl ChunkedDecoder {
         Ok(())
     }
 
-    fn run(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<(), VerifyError> {
+    fn run(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<(), ChunkError> {
         while !input.is_empty() {
             match self.state {
                 State::Header | State::Trailer => {
@@ -238,7 +239,7 @@ impl ChunkedDecoder {
     }
 
     /// Takes bytes up to and including a CRLF; `None` when the line is not complete yet.
-    fn take_line(&mut self, input: &mut &[u8]) -> Result<Option<Vec<u8>>, VerifyError> {
+    fn take_line(&mut self, input: &mut &[u8]) -> Result<Option<Vec<u8>>, ChunkError> {
         let end = input.iter().position(|&b| b == b'\n');
         let take = end.map_or(input.len(), |i| i + 1);
         let (head, rest) = input.split_at(take);
@@ -259,7 +260,7 @@ impl ChunkedDecoder {
     }
 
     /// Parses `hex-size[;chunk-signature=sig]`.
-    fn on_header(&mut self, line: &[u8]) -> Result<(), VerifyError> {
+    fn on_header(&mut self, line: &[u8]) -> Result<(), ChunkError> {
         let line = core::str::from_utf8(line).map_err(|_| invalid("a chunk header is not ASCII"))?;
         let (size, ext) = match line.split_once(';') {
             Some((s, e)) => (s, Some(e)),
@@ -287,8 +288,8 @@ impl ChunkedDecoder {
         }
         // Only the chunk that completes x-amz-decoded-content-length may be small.
         if size != 0 && size < self.limits.min_chunk_size && decoded_len != self.expected_len {
-            return Err(VerifyError::new(
-                ErrorCode::InvalidChunkSizeError,
+            return Err(ChunkError::new(
+                ChunkErrorKind::ChunkTooSmall,
                 "only the last chunk is allowed to have a size less than the minimum chunk size",
             ));
         }
@@ -309,7 +310,7 @@ impl ChunkedDecoder {
     }
 
     /// Checks the current chunk's signature against the chain.
-    fn verify_chunk_signature(&mut self) -> Result<(), VerifyError> {
+    fn verify_chunk_signature(&mut self) -> Result<(), ChunkError> {
         let hash: [u8; 32] = core::mem::take(&mut self.chunk_hash).finalize().into();
         match (&mut self.chain, self.chunk_signature.take()) {
             (Some(chain), Some(sig)) => {
@@ -325,7 +326,7 @@ impl ChunkedDecoder {
     }
 
     /// Verifies the buffered chunk and releases it.
-    fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), VerifyError> {
+    fn release_chunk(&mut self, out: &mut Vec<u8>) -> Result<(), ChunkError> {
         self.verify_chunk_signature()?;
         self.decoded_len += self.chunk.len() as u64;
         if out.is_empty() {
@@ -339,7 +340,7 @@ impl ChunkedDecoder {
     }
 
     /// One trailer line, or the empty line that ends the trailer section.
-    fn on_trailer_line(&mut self, line: Vec<u8>) -> Result<(), VerifyError> {
+    fn on_trailer_line(&mut self, line: Vec<u8>) -> Result<(), ChunkError> {
         if !line.is_empty() {
             if self.trailers.len() >= self.limits.max_trailers {
                 return Err(invalid("too many trailer lines"));
@@ -358,7 +359,7 @@ impl ChunkedDecoder {
     }
 
     /// Checks the trailer section: the names announced, its signature, and the checksums.
-    fn check_trailers(&mut self) -> Result<(), VerifyError> {
+    fn check_trailers(&mut self) -> Result<(), ChunkError> {
         let signature = if self.mode.is_signed() && self.mode.has_trailer() {
             match self.trailers.pop() {
                 Some((name, value)) if name == "x-amz-trailer-signature" => {
@@ -392,8 +393,8 @@ impl ChunkedDecoder {
             let computed = checksum.finish();
             let sent = self.trailers.iter().find(|(n, _)| n == algorithm.header_name()).map(|(_, v)| v.as_str());
             if !sent.is_some_and(|s| bool::from(s.as_bytes().ct_eq(computed.as_bytes()))) {
-                return Err(VerifyError::new(
-                    ErrorCode::XAmzContentChecksumMismatch,
+                return Err(ChunkError::new(
+                    ChunkErrorKind::ChecksumMismatch,
                     format!("the {} trailer does not match the body", algorithm.header_name()),
                 ));
             }
@@ -406,7 +407,7 @@ impl ChunkedDecoder {
 /// SigV4a the DER hex padded with `*` to exactly 144 characters.
 fn parse_signature(mode: StreamingMode, text: &str) -> Option<Signature> {
     match mode.algorithm() {
-        Some(crate::Algorithm::EcdsaP256Sha256) => {
+        Some(crate::string_to_sign::Algorithm::EcdsaP256Sha256) => {
             if text.len() != mode.wire_signature_len() {
                 return None;
             }
@@ -454,8 +455,10 @@ mod tests {
     #[test]
     fn a_chain_of_the_other_algorithm_fails_closed() {
         use crate::chunked::ChunkChain;
-        use crate::verify::ErrorCode;
-        use crate::{CredentialScope, Signature, SigningKey};
+        use crate::chunked::ChunkErrorKind;
+        use crate::key::SigningKey;
+        use crate::scope::CredentialScope;
+        use crate::signature::Signature;
 
         let time = "20130524T000000Z".parse().unwrap_or_else(|e| panic!("{e}"));
         let scope = CredentialScope::new(time, "us-east-1", "s3").unwrap_or_else(|e| panic!("{e}"));
@@ -467,7 +470,7 @@ mod tests {
             let mut d = ChunkedDecoder::new(mode, Some(chain), 0, Vec::new(), ChunkLimits::default());
             let mut out = Vec::new();
             let e = d.push(b"0;chunk-signature=", &mut out).expect_err("a mismatched chain");
-            assert_eq!(e.error_code(), ErrorCode::InternalError, "{mode:?}");
+            assert_eq!(e.kind(), ChunkErrorKind::Misconfigured, "{mode:?}");
             assert!(d.finish().is_err());
         }
     }

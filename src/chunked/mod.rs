@@ -10,7 +10,8 @@
 //! ```
 //! use sigv4_kit::chunked::{ChunkedOptions, StreamingMode};
 //! use sigv4_kit::verify::{MemoryProvider, PayloadState, Principal, PrincipalKind, Verifier, VerifierConfig};
-//! use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, SigningSettings};
+//! use sigv4_kit::{AmzDate, Credentials, FixedClock};
+//! use sigv4_kit::sign::{SigV4Signer, SigningSettings};
 //!
 //! let t: AmzDate = "20130524T000000Z".parse()?;
 //! let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
@@ -41,121 +42,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`SigV4Signer::sign_chunked`]: crate::SigV4Signer::sign_chunked
+//! [`SigV4Signer::sign_chunked`]: crate::sign::SigV4Signer::sign_chunked
 
-use crate::string_to_sign::Algorithm;
-
-/// [`http_body::Body`] adapters for `aws-chunked` payloads (feature `http-body`).
-#[cfg(feature = "http-body")]
-pub mod body;
 mod chain;
 mod checksum;
 mod decoder;
 mod encoder;
+mod error;
 
-#[cfg(feature = "http-body")]
-pub use body::{SigningBody, VerifyBodyError, VerifyingBody};
+pub use crate::payload::StreamingMode;
 pub use chain::{CHUNK_ALGORITHM, ChunkChain, TRAILER_ALGORITHM};
-pub use checksum::{Checksum, ChecksumAlgorithm, UnknownChecksum};
+pub use checksum::{Checksum, ChecksumAlgorithm};
 pub use decoder::{ChunkLimits, ChunkedDecoder};
 pub use encoder::{ChunkedEncoder, DEFAULT_CHUNK_SIZE};
+pub use error::{ChunkError, ChunkErrorKind};
 
-/// The `aws-chunked` modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamingMode {
-    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed.
-    SignedPayload,
-    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: every chunk and the trailer signed.
-    SignedPayloadTrailer,
-    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: chunks unsigned, a trailing checksum.
-    UnsignedPayloadTrailer,
-    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`: every chunk signed with SigV4a.
-    EcdsaSignedPayload,
-    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER`: every chunk and the trailer signed
-    /// with SigV4a.
-    EcdsaSignedPayloadTrailer,
-}
-
-/// Every mode, for lookups by name.
-const MODES: [StreamingMode; 5] = [
-    StreamingMode::SignedPayload,
-    StreamingMode::SignedPayloadTrailer,
-    StreamingMode::UnsignedPayloadTrailer,
-    StreamingMode::EcdsaSignedPayload,
-    StreamingMode::EcdsaSignedPayloadTrailer,
-];
-
-impl StreamingMode {
-    /// The `x-amz-content-sha256` value of this mode.
-    pub const fn content_sha256(self) -> &'static str {
-        match self {
-            Self::SignedPayload => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-            Self::SignedPayloadTrailer => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-            Self::UnsignedPayloadTrailer => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-            Self::EcdsaSignedPayload => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
-            Self::EcdsaSignedPayloadTrailer => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
-        }
-    }
-
-    /// The mode whose `x-amz-content-sha256` value is `value`.
-    pub fn from_content_sha256(value: &str) -> Option<Self> {
-        MODES.into_iter().find(|m| m.content_sha256() == value)
-    }
-
-    /// Whether chunks carry signatures.
-    pub const fn is_signed(self) -> bool {
-        !matches!(self, Self::UnsignedPayloadTrailer)
-    }
-
-    /// Whether a trailer follows the final chunk.
-    pub const fn has_trailer(self) -> bool {
-        matches!(self, Self::SignedPayloadTrailer | Self::UnsignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer)
-    }
-
-    /// The algorithm that signs the chunks (`None` for unsigned chunks).
-    pub const fn algorithm(self) -> Option<Algorithm> {
-        match self {
-            Self::SignedPayload | Self::SignedPayloadTrailer => Some(Algorithm::HmacSha256),
-            Self::EcdsaSignedPayload | Self::EcdsaSignedPayloadTrailer => Some(Algorithm::EcdsaP256Sha256),
-            Self::UnsignedPayloadTrailer => None,
-        }
-    }
-
-    /// The same mode for `algorithm`: the signed modes have a SigV4 and a SigV4a form; the
-    /// unsigned mode serves both.
-    ///
-    /// ```
-    /// use sigv4_kit::{Algorithm, chunked::StreamingMode};
-    /// assert_eq!(
-    ///     StreamingMode::SignedPayloadTrailer.for_algorithm(Algorithm::EcdsaP256Sha256),
-    ///     StreamingMode::EcdsaSignedPayloadTrailer
-    /// );
-    /// ```
-    pub const fn for_algorithm(self, algorithm: Algorithm) -> Self {
-        let ecdsa = matches!(algorithm, Algorithm::EcdsaP256Sha256);
-        match (self, ecdsa) {
-            (Self::SignedPayload | Self::EcdsaSignedPayload, false) => Self::SignedPayload,
-            (Self::SignedPayload | Self::EcdsaSignedPayload, true) => Self::EcdsaSignedPayload,
-            (Self::SignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer, false) => Self::SignedPayloadTrailer,
-            (Self::SignedPayloadTrailer | Self::EcdsaSignedPayloadTrailer, true) => Self::EcdsaSignedPayloadTrailer,
-            (Self::UnsignedPayloadTrailer, _) => Self::UnsignedPayloadTrailer,
-        }
-    }
-
-    /// The length of a chunk or trailer signature on the wire: 64 hex digits for SigV4, and
-    /// for SigV4a the DER hex padded with `*` to 144 characters, so that lengths are known in
-    /// advance (as AWS's signers send it).
-    pub const fn wire_signature_len(self) -> usize {
-        match self.algorithm() {
-            Some(Algorithm::EcdsaP256Sha256) => 2 * crate::signature::MAX_SIGNATURE_LEN,
-            Some(_) => 64,
-            None => 0,
-        }
-    }
-}
-
-/// How [`SigV4Signer::sign_chunked`](crate::SigV4Signer::sign_chunked) frames a body.
+/// How [`SigV4Signer::sign_chunked`](crate::sign::SigV4Signer::sign_chunked) frames a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChunkedOptions {
@@ -202,4 +104,23 @@ impl ChunkedOptions {
         h.push(("content-length", len.to_string()));
         h
     }
+}
+
+#[cfg(feature = "http-body")]
+/// Feeds every contiguous slice of `data` to `push`.
+pub(crate) fn for_each_slice<E>(
+    mut data: impl bytes::Buf,
+    mut push: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    while data.has_remaining() {
+        let slice = data.chunk();
+        let n = slice.len();
+        if n == 0 {
+            // A `Buf` that reports bytes but shows none; stop rather than spin.
+            break;
+        }
+        push(slice)?;
+        data.advance(n);
+    }
+    Ok(())
 }

@@ -1,7 +1,8 @@
 //! Signing for clients: the [`Signer`] trait, [`SigV4Signer`], its settings and output.
 //!
 //! ```
-//! use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer, SigningSettings};
+//! use sigv4_kit::sign::{SigV4Signer, Signer, SigningSettings};
+//! use sigv4_kit::{AmzDate, Credentials, FixedClock};
 //!
 //! let t: AmzDate = "20130524T000000Z".parse()?;
 //! let signer = SigV4Signer::new(
@@ -22,10 +23,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "http-body")]
+mod body;
+mod checks;
+mod chunked;
+mod headers;
+mod material;
 mod output;
+mod presign;
 mod settings;
 mod signer;
+mod sigv4;
 
+pub use crate::error::SignError;
+#[cfg(feature = "http-body")]
+pub use body::SigningBody;
 pub use output::{Added, SigningOutput};
-pub use settings::{MAX_PRESIGN_EXPIRY_SECS, PayloadMode, SessionTokenMode, SignatureLocation, SigningSettings};
-pub use signer::{Explanation, SigV4Signer, Signer};
+pub use settings::{PayloadMode, SignatureLocation, SigningSettings};
+pub use signer::Signer;
+pub use sigv4::{Explanation, SigV4Signer};

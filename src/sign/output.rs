@@ -34,11 +34,18 @@ impl Span {
     pub(crate) fn to(self, last: Span) -> Span {
         Span { start: self.start, end: last.end }
     }
+
+    /// The text of this span in `text`, the output's text that it was taken from. Its ends were
+    /// read from `text.len()` as the pieces were pushed: in order, within the text and on
+    /// character boundaries, so neither split can fail.
+    fn of(self, text: &str) -> &str {
+        text.split_at(self.end).0.split_at(self.start).1
+    }
 }
 
 /// The result of signing: the signature and the headers or query parameters to add.
 ///
-/// [`Signer::sign`](super::Signer::sign) applies it already; it is returned so that callers can
+/// [`SigV4Signer::sign`](super::SigV4Signer::sign) applies it already; it is returned so that callers can
 /// log the signature or apply it to a request of their own type.
 #[derive(Clone)]
 pub struct SigningOutput {
@@ -72,7 +79,7 @@ impl<'a> Iterator for Added<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let (name, span) = self.items.next()?;
-        Some((name, self.text.get(span.start..span.end).unwrap_or_default()))
+        Some((name, span.of(self.text)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -103,7 +110,7 @@ impl SigningOutput {
 
     /// The text of `span`.
     pub(crate) fn get(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or_default()
+        span.of(&self.text)
     }
 
     /// Appends `s` and returns where it went.
@@ -147,7 +154,7 @@ impl SigningOutput {
     /// Headers to add, in order (header signing; empty for a presigned URL).
     ///
     /// ```
-    /// # use sigv4_kit::*;
+    /// # use sigv4_kit::{*, sign::*, spec::*};
     /// # let signer = SigV4Signer::new(Credentials::new("AKID", "secret"), "us-east-1", "s3");
     /// # let req = SignableRequest::new("GET", "/").with_header("host", "h");
     /// # let t: AmzDate = "20150830T123600Z".parse().unwrap();
@@ -170,7 +177,7 @@ impl SigningOutput {
     /// are kept exactly.
     ///
     /// ```
-    /// # use sigv4_kit::*;
+    /// # use sigv4_kit::{*, sign::*, spec::*};
     /// # let signer = SigV4Signer::new(Credentials::new("AKID", "secret"), "us-east-1", "s3")
     /// #     .with_settings(SigningSettings::s3().with_presign(60).with_payload(PayloadMode::Unsigned));
     /// # let req = SignableRequest::new("GET", "/key?a=b").with_header("host", "h");
@@ -280,10 +287,10 @@ impl fmt::Debug for SigningOutput {
 /// [`HeaderName::from_static`] accepts.
 fn lowercase_static(name: &'static str) -> &'static str {
     match name {
-        super::signer::X_AMZ_DATE => "x-amz-date",
-        super::signer::X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
-        super::signer::AUTHORIZATION => "authorization",
-        super::signer::X_AMZ_REGION_SET => "x-amz-region-set",
-        _ => super::signer::X_AMZ_CONTENT_SHA256,
+        super::headers::X_AMZ_DATE => "x-amz-date",
+        super::headers::X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
+        super::headers::AUTHORIZATION => "authorization",
+        super::headers::X_AMZ_REGION_SET => "x-amz-region-set",
+        _ => super::headers::X_AMZ_CONTENT_SHA256,
     }
 }

@@ -1,7 +1,8 @@
 //! What a [`SigV4Signer`](super::SigV4Signer) does beyond the defaults.
 //!
 //! ```
-//! use sigv4_kit::{PayloadMode, SessionTokenMode, SigningSettings, UriMode};
+//! use sigv4_kit::{SessionTokenMode, UriMode};
+//! use sigv4_kit::sign::{PayloadMode, SigningSettings};
 //!
 //! // S3: no path normalization, single encoding, and an x-amz-content-sha256 header.
 //! let s3 = SigningSettings::s3();
@@ -17,11 +18,9 @@
 //! ```
 
 use crate::canonical::{ExcludedHeaders, UriMode};
+use crate::credentials::SessionTokenMode;
 use crate::payload::PayloadHash;
 use crate::request::Limits;
-
-/// The longest presign expiry SigV4 allows: seven days.
-pub const MAX_PRESIGN_EXPIRY_SECS: u64 = 604_800;
 
 /// What goes on the canonical request's last line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -34,19 +33,6 @@ pub enum PayloadMode {
     Unsigned,
     /// A value computed elsewhere.
     Precomputed(PayloadHash),
-}
-
-/// Whether the session token is part of the signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum SessionTokenMode {
-    /// The token is signed: a signed `X-Amz-Security-Token` header, or a canonical query
-    /// parameter in a presigned URL (the default).
-    #[default]
-    Signed,
-    /// The token is added to the request after signing and is not part of the canonical request,
-    /// as some services (and the `post-sts-header-after` vector) require.
-    AddedAfterSigning,
 }
 
 /// Where the signature goes.
@@ -83,6 +69,11 @@ pub struct SigningSettings {
     pub location: SignatureLocation,
     /// Size bounds on the request.
     pub limits: Limits,
+    /// What to do when a presigned URL would outlive credentials that carry an expiry
+    /// ([`Credentials::with_expiry`](crate::Credentials::with_expiry)): `false` (the default)
+    /// refuses with [`SignError::PresignOutlivesCredentials`](super::SignError::PresignOutlivesCredentials);
+    /// `true` shortens `X-Amz-Expires` to the credentials' remaining lifetime.
+    pub clamp_presign_to_credentials: bool,
 }
 
 impl SigningSettings {
@@ -95,7 +86,7 @@ impl SigningSettings {
     /// `UNSIGNED-PAYLOAD`, as S3 expects (a presigned URL cannot know the body it will carry).
     ///
     /// ```
-    /// use sigv4_kit::{PayloadMode, SigningSettings};
+    /// use sigv4_kit::sign::{PayloadMode, SigningSettings};
     /// let s = SigningSettings::s3_presigned(900);
     /// assert_eq!(s.payload, PayloadMode::Unsigned);
     /// assert_eq!(s.presign_expiry(), Some(900));
@@ -152,6 +143,44 @@ impl SigningSettings {
     #[must_use]
     pub fn with_header_signing(mut self) -> Self {
         self.location = SignatureLocation::Headers;
+        self
+    }
+
+    /// Shortens a presigned URL's expiry to its credentials' remaining lifetime instead of
+    /// refusing to sign.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use sigv4_kit::sign::{SigV4Signer, SignError, SigningSettings};
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock};
+    ///
+    /// let now: AmzDate = "20150830T123600Z".parse()?;
+    /// let expiry = UNIX_EPOCH + Duration::from_secs(now.unix_timestamp() as u64 + 600);
+    /// let creds = Credentials::new("AKIDEXAMPLE", "secret").with_session_token("token").with_expiry(expiry);
+    /// let signer = |settings| {
+    ///     SigV4Signer::new(creds.clone(), "us-east-1", "s3").with_settings(settings).with_clock(FixedClock::new(now))
+    /// };
+    ///
+    /// // An hour is longer than the ten minutes the credentials have left.
+    /// let mut request = http::Request::get("https://bucket.s3.amazonaws.com/key").body(Vec::new())?;
+    /// let hour = SigningSettings::s3_presigned(3600);
+    /// let err = signer(hour.clone()).sign(&mut request).unwrap_err();
+    /// assert!(matches!(err, SignError::PresignOutlivesCredentials { remaining: 600, .. }));
+    ///
+    /// // Clamped, the URL is valid for the ten minutes.
+    /// signer(hour.with_presign_clamped_to_credentials()).sign(&mut request)?;
+    /// assert!(request.uri().query().is_some_and(|q| q.contains("X-Amz-Expires=600")));
+    ///
+    /// // Expired credentials sign nothing.
+    /// let later = FixedClock::new(AmzDate::from_unix(now.unix_timestamp() + 601)?);
+    /// let late = SigV4Signer::new(creds.clone(), "us-east-1", "s3").with_clock(later);
+    /// let mut request = http::Request::get("https://bucket.s3.amazonaws.com/key").body(Vec::new())?;
+    /// assert!(matches!(late.sign(&mut request), Err(SignError::ExpiredCredentials { expired_secs_ago: 1 })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_presign_clamped_to_credentials(mut self) -> Self {
+        self.clamp_presign_to_credentials = true;
         self
     }
 

@@ -27,7 +27,7 @@ struct Table {
 /// let a = cache.get_or_derive("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")?;
 /// assert_eq!(a.x_hex(), "b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1");
 /// assert_eq!(cache.len(), 1);
-/// # Ok::<(), sigv4_kit::SignError>(())
+/// # Ok::<(), sigv4_kit::sign::SignError>(())
 /// ```
 pub struct PublicKeyCache {
     capacity: usize,

@@ -14,7 +14,7 @@
 //!     public.x_hex(),
 //!     "15d242ceebf8d8169fd6a8b5a746c41140414c3b07579038da06af89190fffcb"
 //! );
-//! # Ok::<(), sigv4_kit::SignError>(())
+//! # Ok::<(), sigv4_kit::sign::SignError>(())
 //! ```
 
 use core::fmt;
@@ -26,10 +26,11 @@ use hmac::Mac;
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{DerSignature, VerifyingKey};
 use p256::elliptic_curve::PrimeField;
+use p256::elliptic_curve::point::AffineCoordinates;
 use p256::{NistP256, NonZeroScalar};
 use zeroize::Zeroizing;
 
-use crate::error::SignError;
+use crate::error::{ParseError, SignError};
 use crate::signature::Signature;
 use crate::string_to_sign::ALGORITHM_V4A;
 
@@ -111,10 +112,10 @@ impl EcdsaKey {
     /// let sig = key.sign(b"string to sign")?;
     /// assert!(key.public_key().verify(b"string to sign", &sig));
     /// assert!(!key.public_key().verify(b"string to sigN", &sig));
-    /// # Ok::<(), sigv4_kit::SignError>(())
+    /// # Ok::<(), sigv4_kit::sign::SignError>(())
     /// ```
     pub fn sign(&self, message: &[u8]) -> Result<Signature, SignError> {
-        self.sign_digest(&crate::canonical::sha256(message))
+        self.sign_digest(&crate::digest::sha256(message))
     }
 
     /// Signs a SHA-256 digest (of a string to sign): a DER-encoded signature, with the nonce
@@ -154,20 +155,12 @@ impl fmt::Debug for EcdsaKey {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
-/// Why bytes are not a P-256 public key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid P-256 public key: {reason}")]
-pub struct PublicKeyError {
-    /// What is wrong.
-    pub reason: &'static str,
-}
-
 impl PublicKey {
     /// A key from its affine coordinates, each 64 hex digits (as AWS publishes them).
     ///
     /// # Errors
     ///
-    /// [`PublicKeyError`] when a coordinate is not 32 bytes of hex or the point is not on the
+    /// [`ParseError`] when a coordinate is not 32 bytes of hex or the point is not on the
     /// curve.
     ///
     /// ```
@@ -177,15 +170,15 @@ impl PublicKey {
     ///     "865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518",
     /// )?;
     /// assert!(PublicKey::from_xy_hex(&key.x_hex(), &key.x_hex()).is_err(), "not on the curve");
-    /// # Ok::<(), sigv4_kit::sigv4a::PublicKeyError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
-    pub fn from_xy_hex(x: &str, y: &str) -> Result<Self, PublicKeyError> {
+    pub fn from_xy_hex(x: &str, y: &str) -> Result<Self, ParseError> {
         // The uncompressed SEC1 form: 0x04, x, y.
         let mut sec1 = [4u8; 65];
         let (_, coordinates) = sec1.split_at_mut(1);
         let (xs, ys) = coordinates.split_at_mut(32);
-        hex::decode_to_slice(x, xs).map_err(|_| PublicKeyError { reason: "x is not 64 hex digits" })?;
-        hex::decode_to_slice(y, ys).map_err(|_| PublicKeyError { reason: "y is not 64 hex digits" })?;
+        hex::decode_to_slice(x, xs).map_err(|_| ParseError::new("public key", "x is not 64 hex digits"))?;
+        hex::decode_to_slice(y, ys).map_err(|_| ParseError::new("public key", "y is not 64 hex digits"))?;
         Self::from_sec1_bytes(&sec1)
     }
 
@@ -193,11 +186,11 @@ impl PublicKey {
     ///
     /// # Errors
     ///
-    /// [`PublicKeyError`] when the bytes are not a point on the curve.
-    pub fn from_sec1_bytes(bytes: &[u8]) -> Result<Self, PublicKeyError> {
+    /// [`ParseError`] when the bytes are not a point on the curve.
+    pub fn from_sec1_bytes(bytes: &[u8]) -> Result<Self, ParseError> {
         VerifyingKey::from_sec1_bytes(bytes)
             .map(Self)
-            .map_err(|_| PublicKeyError { reason: "not a SEC1-encoded point on P-256" })
+            .map_err(|_| ParseError::new("public key", "not a SEC1-encoded point on P-256"))
     }
 
     /// The uncompressed SEC1 encoding (65 bytes).
@@ -207,18 +200,18 @@ impl PublicKey {
 
     /// The x coordinate, 64 lowercase hex digits.
     pub fn x_hex(&self) -> String {
-        self.0.to_sec1_point(false).x().map(hex::encode).unwrap_or_default()
+        hex::encode(self.0.as_affine().x())
     }
 
     /// The y coordinate, 64 lowercase hex digits.
     pub fn y_hex(&self) -> String {
-        self.0.to_sec1_point(false).y().map(hex::encode).unwrap_or_default()
+        hex::encode(self.0.as_affine().y())
     }
 
     /// Whether `signature` (DER-encoded ECDSA) signs `message` (a string to sign) under this
     /// key. High-S signatures are accepted, as AWS's signer produces them.
     pub fn verify(&self, message: &[u8], signature: &Signature) -> bool {
-        self.verify_digest(&crate::canonical::sha256(message), signature)
+        self.verify_digest(&crate::digest::sha256(message), signature)
     }
 
     /// Whether `signature` (DER) signs the SHA-256 `digest` under this key.

@@ -7,12 +7,12 @@ use bytes::Bytes;
 use http::HeaderMap;
 use http_body::{Body, Frame, SizeHint};
 
-use crate::chunked::VerifyingBody;
+use crate::verify::VerifyingBody;
 use crate::verify::{PayloadCheck, VerifyError};
 
 /// The error type of [`VerifiedBody`]: the transport's error, or a [`VerifyError`] (downcast
 /// to tell them apart) when the body does not match its signature.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The body of a request that [`SigV4Auth`](super::SigV4Auth) verified.
 ///
@@ -26,7 +26,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///   signatures were verified, with the last data frame held back likewise until the final
 ///   chunk and the trailing checksum are verified.
 ///
-/// Errors are [`BoxError`]s; a verification failure downcasts to [`VerifyError`].
+/// Errors are `Box<dyn std::error::Error + Send + Sync>`; a verification failure downcasts to
+/// [`VerifyError`].
 #[derive(Debug)]
 #[must_use = "a body does nothing unless polled"]
 pub struct VerifiedBody<B> {
@@ -108,8 +109,8 @@ where
 {
     fn poll_source(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         Pin::new(self).poll_frame(cx).map_err(|e| match e {
-            crate::chunked::VerifyBodyError::Inner(e) => e.into(),
-            crate::chunked::VerifyBodyError::Verify(e) => Box::new(e) as BoxError,
+            crate::verify::VerifyBodyError::Inner(e) => e.into(),
+            crate::verify::VerifyBodyError::Verify(e) => Box::new(e) as BoxError,
         })
     }
 
@@ -258,8 +259,8 @@ where
 ///
 /// ```
 /// use sigv4_kit::verify::{ErrorCode, VerifyError};
-/// let err: sigv4_kit::tower::BoxError = Box::new(VerifyError::new(ErrorCode::IncompleteBody, "cut short"));
-/// assert_eq!(sigv4_kit::tower::verify_error(&*err).map(|e| e.code()), Some("IncompleteBody"));
+/// let err: Box<dyn std::error::Error + Send + Sync> = Box::new(VerifyError::new(ErrorCode::IncompleteBody, "cut short"));
+/// assert_eq!(sigv4_kit::tower::verify_error(&*err).map(|e| e.code()), Some(ErrorCode::IncompleteBody));
 /// ```
 pub fn verify_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a VerifyError> {
     err.downcast_ref::<VerifyError>()

@@ -16,7 +16,8 @@ use tower_service::Service;
 
 use super::body::{BoxError, VerifiedBody};
 use super::reject::{json_protocol, rejection};
-use crate::chunked::{ChunkLimits, VerifyingBody};
+use crate::chunked::ChunkLimits;
+use crate::verify::VerifyingBody;
 use crate::verify::{CredentialProvider, ErrorCode, PayloadState, Verified, Verifier, VerifierConfig, VerifyError};
 
 /// The default of [`SigV4Layer::with_max_buffered_body`]: 10 MiB.
@@ -246,7 +247,7 @@ where
                 return Err(too_large(limit));
             }
             let bytes = read_body(body, limit).await?;
-            let verified = pending.finish(credential, Some(crate::canonical::sha256(&bytes)))?;
+            let verified = pending.finish(credential, Some(crate::digest::sha256(&bytes)))?;
             (verified, Ok(bytes))
         } else {
             (pending.finish(credential, None)?, Err(body))

@@ -2,13 +2,13 @@
 //! service sees it.
 //!
 //! For each request, [`SigV4Auth`] (the service the layer makes):
-//! 1. checks the signature with its [`Verifier`](crate::Verifier), looking the access key up in
+//! 1. checks the signature with its [`Verifier`](crate::verify::Verifier), looking the access key up in
 //!    the [`CredentialProvider`](crate::verify::CredentialProvider);
 //! 2. on failure, answers itself, as AWS does: the error's status, its XML body (with a
 //!    `RequestId`; JSON with `__type` for a request in a JSON protocol,
 //!    `application/x-amz-json-*`), a `Date` header (SDKs correct their clock skew from it), `x-amz-request-id`
 //!    and `x-amzn-ErrorType`. The inner service is not called;
-//! 3. on success, calls the inner service with the [`Verified`](crate::Verified) identity in
+//! 3. on success, calls the inner service with the [`Verified`](crate::verify::Verified) identity in
 //!    the request's extensions and a [`VerifiedBody`] that yields only verified bytes: read
 //!    whole and checked when it is small enough (see
 //!    [`SigV4Layer::with_max_buffered_body`]), checked as it streams otherwise, and decoded
@@ -24,7 +24,9 @@
 //! use http_body_util::BodyExt;
 //! use sigv4_kit::tower::SigV4Layer;
 //! use sigv4_kit::verify::{MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
-//! use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer, Verified};
+//! use sigv4_kit::{AmzDate, Credentials, FixedClock};
+//! use sigv4_kit::sign::{SigV4Signer, Signer};
+//! use sigv4_kit::verify::Verified;
 //! use tower_service::Service;
 //!
 //! async fn whoami(Extension(caller): Extension<Verified>) -> String {
@@ -61,6 +63,6 @@ mod body;
 mod layer;
 mod reject;
 
-pub use body::{BoxError, VerifiedBody, verify_error};
+pub use body::{VerifiedBody, verify_error};
 pub use layer::{AuthBody, DEFAULT_MAX_BUFFERED_BODY, ResponseFuture, SigV4Auth, SigV4Layer};
 pub use reject::error_response;

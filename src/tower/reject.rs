@@ -74,7 +74,7 @@ pub(crate) fn rejection(err: &VerifyError, now: SystemTime, json: Option<HeaderV
     if let Ok(value) = HeaderValue::try_from(id) {
         headers.insert("x-amz-request-id", value);
     }
-    headers.insert("x-amzn-errortype", HeaderValue::from_static(err.error_code().as_str()));
+    headers.insert("x-amzn-errortype", HeaderValue::from_static(err.code().as_str()));
     response
 }
 

@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::canonical::UriMode;
+use crate::credentials::SessionTokenMode;
 use crate::request::Limits;
-use crate::sign::SessionTokenMode;
 
 /// The regions a verifier accepts in a credential scope.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -169,7 +169,7 @@ impl VerifierConfig {
     {
         Self {
             clock_skew: Duration::from_secs(900),
-            max_presign_expiry: crate::sign::MAX_PRESIGN_EXPIRY_SECS,
+            max_presign_expiry: crate::auth_params::MAX_PRESIGN_EXPIRY_SECS,
             regions: Regions::Any,
             services: services.into_iter().map(Into::into).collect(),
             uri_mode: UriMode::Normalized,
@@ -204,7 +204,7 @@ impl VerifierConfig {
     /// Sets the largest accepted presign expiry, in seconds (at most 604800).
     #[must_use]
     pub fn with_max_presign_expiry(mut self, seconds: u64) -> Self {
-        self.max_presign_expiry = seconds.min(crate::sign::MAX_PRESIGN_EXPIRY_SECS);
+        self.max_presign_expiry = seconds.min(crate::auth_params::MAX_PRESIGN_EXPIRY_SECS);
         self
     }
 

@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 use http::StatusCode;
 
+use crate::chunked::{ChunkError, ChunkErrorKind};
+
 /// The AWS error codes a verifier answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -119,6 +121,35 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// A code equals its AWS name: `err.code() == "SignatureDoesNotMatch"`.
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The one place where a fault of an `aws-chunked` body becomes the error AWS answers with.
+impl From<ChunkError> for VerifyError {
+    fn from(err: ChunkError) -> Self {
+        let code = match err.kind() {
+            ChunkErrorKind::Malformed => ErrorCode::InvalidRequest,
+            ChunkErrorKind::Incomplete => ErrorCode::IncompleteBody,
+            ChunkErrorKind::SignatureMismatch => ErrorCode::SignatureDoesNotMatch,
+            ChunkErrorKind::ChunkTooSmall => ErrorCode::InvalidChunkSizeError,
+            ChunkErrorKind::ChecksumMismatch => ErrorCode::XAmzContentChecksumMismatch,
+            // A decoder built without its chain is the gateway's fault, not the client's.
+            ChunkErrorKind::Misconfigured => ErrorCode::InternalError,
+        };
+        Self::new(code, err.message().to_owned())
+    }
+}
+
 /// What the verifier computed, shown only when `expose_debug` is on, as S3 does for
 /// `SignatureDoesNotMatch`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,14 +214,10 @@ impl VerifyError {
         self
     }
 
-    /// The error code enum.
-    pub fn error_code(&self) -> ErrorCode {
+    /// The AWS error code, for example [`ErrorCode::SignatureDoesNotMatch`]; it compares
+    /// equal to its name (`err.code() == "SignatureDoesNotMatch"`).
+    pub fn code(&self) -> ErrorCode {
         self.code
-    }
-
-    /// The AWS error code, for example `SignatureDoesNotMatch`.
-    pub fn code(&self) -> &'static str {
-        self.code.as_str()
     }
 
     /// The HTTP status to answer with.
@@ -247,7 +274,7 @@ impl VerifyError {
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(64 + self.message.len());
         out.push_str("{\"__type\":\"");
-        out.push_str(self.code());
+        out.push_str(self.code.as_str());
         out.push_str("\",\"message\":\"");
         for c in self.message.chars() {
             match c {
@@ -264,7 +291,7 @@ impl VerifyError {
     fn xml(&self, request_id: Option<&str>) -> String {
         let mut out = String::with_capacity(160);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>");
-        element(&mut out, "Code", self.code());
+        element(&mut out, "Code", self.code.as_str());
         element(&mut out, "Message", &self.message);
         if let Some(d) = &self.debug {
             element(&mut out, "AWSAccessKeyId", &d.access_key_id);

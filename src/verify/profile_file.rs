@@ -20,6 +20,13 @@
 use super::provider::{Credential, MemoryProvider, Principal, PrincipalKind};
 use crate::error::ParseError;
 
+/// What [`ParseError::what`] names.
+const WHAT: &str = "shared credentials file";
+
+/// The account id of a profile that names none: the format has no account, so it is left
+/// empty (as `parse_shared_credentials` documents), never a made-up number.
+const NO_ACCOUNT: &str = "";
+
 /// Most profiles a file may hold.
 const MAX_PROFILES: usize = 10_000;
 
@@ -42,11 +49,13 @@ impl Profile {
             return Ok(());
         };
         if akid.is_empty() || secret.is_empty() {
-            return Err(ParseError { line: self.line, reason: "empty access key id or secret" });
+            return Err(ParseError::at_line(WHAT, self.line, "empty access key id or secret"));
         }
         let kind =
             self.kind.unwrap_or(if self.token.is_some() { PrincipalKind::AssumedRole } else { PrincipalKind::IamUser });
-        let account = self.account_id.unwrap_or_default();
+        // The format has no account: a profile without `aws_account_id` names none, and its
+        // principal's account id is empty (as documented below), never a made-up number.
+        let account = self.account_id.unwrap_or_else(|| NO_ACCOUNT.to_owned());
         let arn = self.arn.unwrap_or_else(|| match kind {
             PrincipalKind::AccountRoot => format!("arn:aws:iam::{account}:root"),
             PrincipalKind::IamUser => format!("arn:aws:iam::{account}:user/{}", self.name),
@@ -69,6 +78,11 @@ impl Profile {
 /// [`ParseError`] with the line number: a line that is neither a `[section]`, a comment, nor
 /// `key = value`; a key outside any section; an unknown `principal_kind`; an empty key or
 /// secret; more than 10 000 profiles.
+///
+/// Besides the standard keys, a profile may carry `aws_account_id`, `principal_arn` and
+/// `principal_kind` (`account-root`, `iam-user`, `assumed-role`, `federated-user`) to describe
+/// the caller. A profile without `aws_account_id` has an empty account id, and without
+/// `principal_arn` an ARN built from the account and the profile's name.
 pub fn parse_shared_credentials(text: &str) -> Result<MemoryProvider, ParseError> {
     let mut out = MemoryProvider::new();
     let mut current: Option<Profile> = None;
@@ -81,22 +95,22 @@ pub fn parse_shared_credentials(text: &str) -> Result<MemoryProvider, ParseError
         }
         if let Some(section) = line.strip_prefix('[') {
             let name =
-                section.strip_suffix(']').ok_or(ParseError { line: line_no, reason: "section header without ']'" })?;
+                section.strip_suffix(']').ok_or(ParseError::at_line(WHAT, line_no, "section header without ']'"))?;
             if let Some(done) = current.take() {
                 done.finish(&mut out)?;
             }
             profiles += 1;
             if profiles > MAX_PROFILES {
-                return Err(ParseError { line: line_no, reason: "more than 10000 profiles" });
+                return Err(ParseError::at_line(WHAT, line_no, "more than 10000 profiles"));
             }
             let name = name.trim();
             let name = name.strip_prefix("profile ").unwrap_or(name).trim().to_owned();
             current = Some(Profile { name, line: line_no, ..Profile::default() });
             continue;
         }
-        let (key, value) = line.split_once('=').ok_or(ParseError { line: line_no, reason: "expected key = value" })?;
+        let (key, value) = line.split_once('=').ok_or(ParseError::at_line(WHAT, line_no, "expected key = value"))?;
         let profile =
-            current.as_mut().ok_or(ParseError { line: line_no, reason: "key outside any [profile] section" })?;
+            current.as_mut().ok_or(ParseError::at_line(WHAT, line_no, "key outside any [profile] section"))?;
         let value = value.trim().to_owned();
         match key.trim().to_ascii_lowercase().as_str() {
             "aws_access_key_id" => profile.access_key_id = Some(value),
@@ -110,7 +124,7 @@ pub fn parse_shared_credentials(text: &str) -> Result<MemoryProvider, ParseError
                     "iam-user" => PrincipalKind::IamUser,
                     "assumed-role" => PrincipalKind::AssumedRole,
                     "federated-user" => PrincipalKind::FederatedUser,
-                    _ => return Err(ParseError { line: line_no, reason: "unknown principal_kind" }),
+                    _ => return Err(ParseError::at_line(WHAT, line_no, "unknown principal_kind")),
                 });
             }
             _ => {}
@@ -136,7 +150,7 @@ mod tests {
         assert_eq!(dev.principal().kind(), PrincipalKind::AssumedRole);
         assert_eq!(
             parse_shared_credentials("a=b\n").map(|_| ()),
-            Err(ParseError { line: 1, reason: "key outside any [profile] section" })
+            Err(ParseError::at_line(WHAT, 1, "key outside any [profile] section"))
         );
         assert!(parse_shared_credentials("[x\n").is_err());
         assert!(parse_shared_credentials("[x]\nnonsense\n").is_err());

@@ -177,7 +177,7 @@ impl Credential {
     /// A credential holding the secret access key.
     pub fn from_secret(secret_access_key: impl Into<String>, principal: Principal) -> Self {
         let secret = Zeroizing::new(secret_access_key.into());
-        let digest = crate::canonical::sha256(secret.as_bytes());
+        let digest = crate::digest::sha256(secret.as_bytes());
         Self { secret: Secret::AccessKey(Arc::new(AccessSecret { secret, digest })), principal }
     }
 
@@ -201,7 +201,7 @@ impl Credential {
     /// let principal = Principal::new("123456789012", "arn:aws:iam::123456789012:user/alice", PrincipalKind::IamUser);
     /// let credential = Credential::from_public_key(key, principal);
     /// assert_eq!(credential.principal().account_id(), "123456789012");
-    /// # Ok::<(), sigv4_kit::sigv4a::PublicKeyError>(())
+    /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     #[cfg(feature = "sigv4a")]
     pub fn from_public_key(key: crate::sigv4a::PublicKey, principal: Principal) -> Self {
@@ -300,7 +300,7 @@ pub struct LookupRequest<'a> {
     /// The algorithm the request is signed with. A provider that returns derived keys must
     /// return a SigV4 [`SigningKey`] for SigV4 and a SigV4a public key (or the secret) for
     /// SigV4a.
-    pub algorithm: crate::Algorithm,
+    pub algorithm: crate::string_to_sign::Algorithm,
 }
 
 /// A provider failure, kept as the source of an `InternalError`.
@@ -433,7 +433,7 @@ impl<P: CredentialProvider> CredentialProvider for CachingProvider<P> {
         async move {
             let found = inner.await?;
             // SigV4a credentials pass through: the verifier caches their public keys itself.
-            if algorithm != crate::Algorithm::HmacSha256 {
+            if algorithm != crate::string_to_sign::Algorithm::HmacSha256 {
                 return Ok(found);
             }
             match found {

@@ -87,7 +87,7 @@ impl StreamingPayload {
 ///
 /// ```
 /// use sigv4_kit::verify::PayloadCheck;
-/// let mut check = PayloadCheck::new(sigv4_kit::sha256(b"hello"));
+/// let mut check = PayloadCheck::new(sigv4_kit::spec::sha256(b"hello"));
 /// check.update(b"hel");
 /// check.update(b"lo");
 /// assert!(check.finish().is_ok());
@@ -130,12 +130,12 @@ impl PayloadCheck {
 impl Verified {
     /// The access key id used.
     pub fn access_key_id(&self) -> &str {
-        self.scope.part(0)
+        self.scope.part(ScopePart::AccessKeyId)
     }
 
     /// The scope date, `YYYYMMDD`.
     pub fn date(&self) -> &str {
-        self.scope.part(1)
+        self.scope.part(ScopePart::Date)
     }
 
     /// The scope region; for SigV4a, the signed region set (`us-east-1,us-west-2`, `*`, `us-*`),
@@ -143,17 +143,17 @@ impl Verified {
     /// request for a region, ask [`Regions::allows_region_set`](crate::verify::Regions::allows_region_set)
     /// rather than comparing this with a region name.
     pub fn region(&self) -> &str {
-        self.scope.part(2)
+        self.scope.part(ScopePart::Region)
     }
 
     /// The scope service.
     pub fn service(&self) -> &str {
-        self.scope.part(3)
+        self.scope.part(ScopePart::Service)
     }
 
     /// The signed-headers list as the request gave it: lowercase, sorted, `;`-separated.
     pub fn signed_headers(&self) -> &str {
-        self.scope.part(4)
+        self.scope.part(ScopePart::SignedHeaders)
     }
 
     /// The signed header names, in order.
@@ -169,7 +169,8 @@ impl Verified {
     ///
     /// ```
     /// use sigv4_kit::verify::{MemoryProvider, PathPolicy, Principal, PrincipalKind, Verifier, VerifierConfig};
-    /// use sigv4_kit::{AmzDate, Credentials, FixedClock, SigV4Signer, Signer};
+    /// use sigv4_kit::{AmzDate, Credentials, FixedClock};
+    /// use sigv4_kit::sign::{SigV4Signer, Signer};
     ///
     /// let t: AmzDate = "20150830T123600Z".parse()?;
     /// let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api")
@@ -185,12 +186,12 @@ impl Verified {
     /// let verifier = Verifier::new(config).with_clock(FixedClock::new(t));
     /// let (parts, body) = request.into_parts();
     /// let pending = verifier.begin(&parts)?;
-    /// let verified = pending.finish(provider.get("AKIDEXAMPLE"), Some(sigv4_kit::sha256(&body)))?;
+    /// let verified = pending.finish(provider.get("AKIDEXAMPLE"), Some(sigv4_kit::spec::sha256(&body)))?;
     /// assert_eq!(verified.path(), "/pets");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn path(&self) -> &str {
-        self.scope.part(5)
+        self.scope.part(ScopePart::Path)
     }
 }
 
@@ -239,11 +240,31 @@ impl VerifiedScope {
         Self { text, ends }
     }
 
-    fn part(&self, i: usize) -> &str {
-        let start = i.checked_sub(1).and_then(|j| self.ends.get(j)).copied().unwrap_or(0);
-        let end = self.ends.get(i).copied().unwrap_or(0);
-        self.text.get(start..end).unwrap_or_default()
+    fn part(&self, part: ScopePart) -> &str {
+        let [a, b, c, d, e, f] = self.ends;
+        let (start, end) = match part {
+            ScopePart::AccessKeyId => (0, a),
+            ScopePart::Date => (a, b),
+            ScopePart::Region => (b, c),
+            ScopePart::Service => (c, d),
+            ScopePart::SignedHeaders => (d, e),
+            ScopePart::Path => (e, f),
+        };
+        // Both ends were read from `text.len()` as the parts were pushed: they are in order,
+        // within the text and on character boundaries, so neither split can fail.
+        self.text.split_at(end).0.split_at(start).1
     }
+}
+
+/// The six parts of a [`VerifiedScope`], in their order in its text.
+#[derive(Debug, Clone, Copy)]
+enum ScopePart {
+    AccessKeyId,
+    Date,
+    Region,
+    Service,
+    SignedHeaders,
+    Path,
 }
 
 /// A verified request: who signed it, for what scope, and how.
@@ -258,7 +279,7 @@ pub struct Verified {
     /// Header or presigned query.
     pub auth: AuthMethod,
     /// SigV4 or SigV4a.
-    pub algorithm: crate::Algorithm,
+    pub algorithm: crate::string_to_sign::Algorithm,
     /// The state of the body.
     pub payload: PayloadState,
 }

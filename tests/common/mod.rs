@@ -1,60 +1,24 @@
-#![allow(dead_code)] // every test crate uses only a part of these helpers
-
-//! Helpers shared by the integration tests, included by each with `mod common;`.
+//! Helpers of the `interop` and `rules` tests, which both include this module with
+//! `#[path = "../common/mod.rs"] mod common;` and both use all of it:
 //!
-//! * [`aws_signer`]: signing with aws-sigv4 (the AWS SDK for Rust signer), and capturing what it
-//!   logs;
-//! * [`crt`]: the vector files of AWS's C signer, and running every case of one;
-//! * `frames`: in-memory bodies (feature `http-body`);
+//! * [`aws_signer`]: signing with aws-sigv4 (the AWS SDK for Rust signer);
 //! * [`strategies`]: proptest strategies for request parts;
 //! * [`tamper`]: verifying requests, and changing one byte of them;
-//! * [`vectors`]: the JSON vector files of `tests/interop`.
+//! * [`build_request`], and [`block_on`] and [`proptest_config`] (each in a file of its own).
+//!
+//! Other test binaries include single files of this directory, each one they use whole:
+//! `block_on.rs` (`streaming`, `gateway`), `frames.rs`, in-memory bodies (`streaming`, `gateway`)
+//! and `proptest_config.rs` (`properties`). A helper that one binary alone uses lives in that
+//! binary's directory.
 
 pub mod aws_signer;
-pub mod crt;
-#[cfg(feature = "http-body")]
-pub mod frames;
+mod block_on;
+mod proptest_config;
 pub mod strategies;
 pub mod tamper;
-pub mod vectors;
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
-use proptest::test_runner::Config as ProptestConfig;
-
-/// A proptest configuration with `cases` cases and no failure persistence (a failing case is
-/// printed, and no file is written into the tree).
-pub fn proptest_config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
-
-/// Polls a future that completes without a real wake-up (the providers of the tests answer at
-/// once; the test bodies return `Pending` and are polled again).
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..1_000_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("the future did not complete: nothing in these tests waits for a real wake-up");
-}
-
-/// AWS `UriEncode`: every byte but the unreserved characters is percent-encoded.
-pub fn uri_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use block_on::block_on;
+pub use proptest_config::proptest_config;
 
 /// An `http::Request` with `method`, `uri`, the `headers` in order, and `body`.
 pub fn build_request<B>(

@@ -1,8 +1,9 @@
 //! Verifying a request, and changing one byte of it.
 
 use super::build_request;
+use sigv4_kit::spec::canonical_uri;
 use sigv4_kit::verify::{MemoryProvider, PendingVerification, Verified, Verifier, VerifyError};
-use sigv4_kit::{SignableRequest, UriMode, canonical_uri};
+use sigv4_kit::{SignableRequest, UriMode};
 
 /// The code of a request whose signature does not match.
 pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";

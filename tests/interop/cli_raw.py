@@ -74,7 +74,7 @@ cases, one per combination, drawn from a fixed seed and signed at the fixed
 time 20260517T064000Z: ``NN-....http`` raw requests, ``credentials.ini`` and
 ``manifest.json`` (per case: file, CLI flags, expected access key id,
 algorithm, service, region, auth, temporary), after checking them (and their
-tampered copies) with ``--time``.  ``tests/cli_raw.rs`` runs
+tampered copies) with ``--time``.  ``tests/cli/cli_raw.rs`` runs
 ``sigv4 verify --time 20260517T064000Z`` on every case of the manifest.  SigV4
 HMAC signatures are deterministic, so the SigV4 files regenerate byte for
 byte; SigV4a ECDSA signatures are random (aws-c-auth does not use RFC 6979),

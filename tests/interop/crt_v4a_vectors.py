@@ -32,7 +32,7 @@ fixed seed and the signing clock is fixed.  CI therefore cannot
 the signatures masked, then verifies the fresh signatures::
 
     python3 tests/interop/crt_v4a_vectors.py --out "$tmp" --check tests/interop/crt_v4a_vectors.json
-    SIGV4A_CRT_VECTORS="$tmp" cargo test --all-features --test verify_crt_v4a
+    SIGV4A_CRT_VECTORS="$tmp" cargo test --all-features --test interop verify_crt_v4a::
 
 awscrt does not expose the canonical request.  The generator rebuilds it per
 the specification from the wire request

@@ -9,7 +9,7 @@ Usage::
 ``botocore`` and ``awscrt`` are pinned in ``tests/interop/requirements.txt``.
 The output is deterministic (fixed seed, fixed signing clock, sorted keys, and
 SigV4 HMAC signing has no randomness), so CI can regenerate it and
-``git diff --exit-code`` the committed file.  ``tests/verify_crt.rs`` verifies
+``git diff --exit-code`` the committed file.  ``tests/interop/verify_crt.rs`` verifies
 every case with ``sigv4_kit::verify::Verifier``.
 
 Every case is signed by one of botocore's CRT signers, unmodified:

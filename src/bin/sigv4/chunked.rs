@@ -5,10 +5,13 @@
 //! streaming payload line and a signed `x-amz-content-sha256`, and the body is then encoded by
 //! the chunk encoder that continues from that (seed) signature.
 
+use sigv4_kit::AmzDate;
 use sigv4_kit::chunked::{ChecksumAlgorithm, ChunkedOptions, StreamingMode};
-use sigv4_kit::{AmzDate, RawRequest, SigV4Signer, SigningOutput};
+use sigv4_kit::raw::RawRequest;
+use sigv4_kit::sign::{SigV4Signer, SigningOutput};
 
-use super::{CliError, SigningArgs};
+use crate::error::CliError;
+use crate::job::SigningArgs;
 
 /// The chunked options the flags ask for; `None` without `--chunked`.
 pub(crate) fn options(s: &SigningArgs) -> Result<Option<ChunkedOptions>, CliError> {
