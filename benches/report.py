@@ -100,7 +100,7 @@ class Results:
 
 # (label, sigv4-kit, aws-sigv4, rusty-s3, floor)
 ROWS = [
-    ("sign GET, 5 headers, cached key (`Signer::sign`)",
+    ("sign GET, 5 headers, cached key (`SigV4Signer::sign`)",
      "sign_get/sigv4-kit/cached", "sign_get/aws-sigv4/fresh", None, "sign_get/floor/cached"),
     ("sign GET, cached key, sans-IO (`sign_at` on a view)",
      "sign_get/sigv4-kit/cached-sign_at", "sign_get/aws-sigv4/fresh", None, "sign_get/floor/cached"),
@@ -127,7 +127,7 @@ ROWS = [
 
 # SigV4a, region set us-east-1,us-west-2: (label, sigv4-kit, aws-sigv4, floor)
 SIGV4A_ROWS = [
-    ("sign GET, 5 headers, cached key (`Signer::sign`)",
+    ("sign GET, 5 headers, cached key (`SigV4Signer::sign`)",
      "sigv4a_sign_get/sigv4-kit/cached", "sigv4a_sign_get/aws-sigv4/fresh", "sigv4a_sign_get/floor/cached"),
     ("sign GET, fresh key (derived in the call)",
      "sigv4a_sign_get/sigv4-kit/fresh", "sigv4a_sign_get/aws-sigv4/fresh", None),
@@ -420,7 +420,7 @@ def main() -> int:
     report += [
         "## Notes",
         "",
-        "* Header signing is measured through `Signer::sign` on an `http::Request` (ours) and",
+        "* Header signing is measured through `SigV4Signer::sign` on an `http::Request` (ours) and",
         "  `sign` + `apply_to_request_http1x` (aws-sigv4); cloning the request for each call is not measured.",
         "  `fresh` for ours builds a new signer, so an empty key cache, outside the measured call.",
         "* Presigning: rusty-s3 builds the URL from a `Bucket` and an object key and returns a `url::Url`;",

@@ -202,13 +202,13 @@ fn aws_sign_request(request: &mut http::Request<Vec<u8>>, params: &AwsSigningPar
     signature
 }
 
-/// Ours through `Signer::sign`; returns the signature as hex.
+/// Ours through `SigV4Signer::sign`; returns the signature as hex.
 fn our_sign_request(signer: &SigV4Signer, request: &mut http::Request<Vec<u8>>) -> String {
     signer.sign(request).unwrap_or_else(|e| panic!("sign: {e}")).signature().to_string()
 }
 
 /// Our canonical request and string to sign for `request` (texts built by `CanonicalRequest` and
-/// `StringToSign`'s `Display`), checked against what `Signer::sign` produces.
+/// `StringToSign`'s `Display`), checked against what `SigV4Signer::sign` produces.
 fn explain(signer: &SigV4Signer, request: &http::Request<Vec<u8>>) -> Explanation {
     let limits = signer.settings().limits;
     let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), limits)
@@ -345,7 +345,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// `Signer::sign` on a clone of `request` per iteration (the clone is not measured).
+/// `SigV4Signer::sign` on a clone of `request` per iteration (the clone is not measured).
 fn bench_ours(
     group: &mut BenchmarkGroup<'_, WallTime>,
     id: BenchmarkId,
@@ -357,7 +357,7 @@ fn bench_ours(
     });
 }
 
-/// `Signer::sign` with a new signer, so an empty key cache, per iteration (building it is not
+/// `SigV4Signer::sign` with a new signer, so an empty key cache, per iteration (building it is not
 /// measured): the key is derived inside the measured call.
 fn bench_ours_fresh(
     group: &mut BenchmarkGroup<'_, WallTime>,
