@@ -214,22 +214,12 @@ impl KeyCache {
     /// The prepared key for `credentials` and `scope`, derived on a miss.
     pub(crate) fn prepared(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> Arc<PreparedKey> {
         let (akid, secret) = (credentials.access_key_id(), credentials.secret_access_key());
-        self.lookup(akid, secret, credentials.secret_digest(), scope)
+        self.prepared_for_secret(akid, secret, credentials.secret_digest(), scope)
     }
 
     /// The prepared key for an access key id and secret (whose SHA-256 is `secret_digest`),
     /// derived on a miss.
     pub(crate) fn prepared_for_secret(
-        &self,
-        access_key_id: &str,
-        secret: &str,
-        secret_digest: &[u8; 32],
-        scope: &CredentialScope<'_>,
-    ) -> Arc<PreparedKey> {
-        self.lookup(access_key_id, secret, secret_digest, scope)
-    }
-
-    fn lookup(
         &self,
         access_key_id: &str,
         secret: &str,

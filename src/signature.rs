@@ -107,12 +107,7 @@ impl Signature {
     }
 
     /// Writes the lowercase hex digits of any signature into `sink`.
-    pub(crate) fn write_hex(&self, sink: &mut impl crate::digest::Sink) {
-        self.write_hex_dyn(sink);
-    }
-
-    /// [`Signature::write_hex`] for unsized sinks.
-    pub(crate) fn write_hex_dyn(&self, sink: &mut (impl crate::digest::Sink + ?Sized)) {
+    pub(crate) fn write_hex(&self, sink: &mut (impl crate::digest::Sink + ?Sized)) {
         for chunk in self.as_bytes().chunks(32) {
             let mut block = [0u8; 32];
             for (slot, b) in block.iter_mut().zip(chunk) {

@@ -180,7 +180,7 @@ impl ChunkChain {
         sink.put(b"\n");
         sink.put(self.scope.as_bytes());
         sink.put(b"\n");
-        self.previous.write_hex_dyn(sink);
+        self.previous.write_hex(sink);
         sink.put(b"\n");
     }
 
