@@ -1,8 +1,10 @@
 //! AWS Signature Version 4, both sides: **sign** requests for AWS and SigV4 services, and
 //! **verify** signed requests in your own gateway, learning who the caller is.
 //!
-//! Every signature is byte-for-byte what AWS's own signers produce (checked against AWS's test
-//! suites, botocore, awscrt and aws-sigv4 on every test run). Canonicalization streams straight
+//! Every SigV4 signature is byte-for-byte what AWS's own signers produce, and every canonical
+//! request and string to sign too, SigV4a's included (checked against AWS's test suites,
+//! botocore, awscrt and aws-sigv4 on every test run; SigV4a's ECDSA signatures are randomized
+//! by AWS's signers, so there each side verifies the other's). Canonicalization streams straight
 //! into SHA-256 without building the canonical request as text, and verification fails closed:
 //! constant-time comparisons, bounded buffers, and errors that carry AWS's own codes.
 //!
@@ -190,7 +192,10 @@ pub use time::{AmzDate, Clock, FixedClock, SystemClock};
 
 /// The specification's building blocks as pure functions and types: the canonical request, the
 /// string to sign, the credential scope, the signing key and the signature. For those who
-/// canonicalize, compare implementations or fuzz; signing and verifying need none of it.
+/// canonicalize, compare implementations or fuzz. Signing and verifying need only a few of its
+/// types, which they name in their results: the `Algorithm` of a verified request, the
+/// `Signature` of a signing output, the `CredentialScope` a provider is asked about, and the
+/// `SigningKey` and `KeyCache` of a provider that caches derived keys.
 pub mod spec {
     pub use crate::auth_params::MAX_PRESIGN_EXPIRY_SECS;
     pub use crate::canonical::{

@@ -32,9 +32,9 @@ pub(crate) fn range<T>(items: &[T], start: usize, end: usize) -> &[T] {
 
 /// Text that the crate wrote itself from ASCII (hex digits, the digits of a date). It is
 /// valid UTF-8 by construction; safe Rust has no unchecked view of bytes as `str`, so the
-/// check runs, and were it ever to fail the text would be U+FFFD: a value that no header, hash
-/// or signature compares equal to (header values are visible ASCII), so a comparison fails
-/// closed, and debug builds stop.
+/// check runs, and were it ever to fail the text would be U+FFFD, a value that no date, hash
+/// or signature the crate computes ever takes, so a comparison with one fails closed; debug
+/// builds stop.
 #[inline]
 pub(crate) fn ascii_text(bytes: &[u8]) -> &str {
     match core::str::from_utf8(bytes) {

@@ -34,7 +34,7 @@ impl SigV4Signer {
         let mut values = Vec::new();
         for (name, mut value) in options.headers(decoded_len) {
             if name == "content-encoding" {
-                value = with_other_encodings(&parts.headers, value);
+                value = with_other_encodings(&parts.headers, value)?;
             }
             let v = http::HeaderValue::from_str(&value)
                 .map_err(|_| SignError::InvalidHeader { name: name.to_owned(), reason: "invalid value" })?;
@@ -122,14 +122,20 @@ fn check_chunked_options(options: &ChunkedOptions) -> Result<(), SignError> {
 }
 
 /// `aws-chunked` followed by the encodings `headers` already names (`aws-chunked,gzip`).
-fn with_other_encodings(headers: &http::HeaderMap, aws_chunked: String) -> String {
+/// A value that is not visible ASCII is refused rather than dropped.
+fn with_other_encodings(headers: &http::HeaderMap, aws_chunked: String) -> Result<String, SignError> {
     let mut value = aws_chunked;
-    let others = headers.get_all(http::header::CONTENT_ENCODING).iter().filter_map(|v| v.to_str().ok());
-    for coding in others.flat_map(|v| v.split(',')).map(str::trim) {
-        if !coding.is_empty() && !coding.eq_ignore_ascii_case("aws-chunked") {
-            value.push(',');
-            value.push_str(coding);
+    for header in headers.get_all(http::header::CONTENT_ENCODING) {
+        let text = header.to_str().map_err(|_| SignError::InvalidHeader {
+            name: "content-encoding".to_owned(),
+            reason: "not visible ascii",
+        })?;
+        for coding in text.split(',').map(str::trim) {
+            if !coding.is_empty() && !coding.eq_ignore_ascii_case("aws-chunked") {
+                value.push(',');
+                value.push_str(coding);
+            }
         }
     }
-    value
+    Ok(value)
 }

@@ -1,7 +1,7 @@
-//! [`KeyMaterial`]: what a SigV4 signer and a SigV4a signer sign with. Every difference between
-//! the two flavors, and so every branch of the signer on the `sigv4a` feature (but the
-//! `SigV4Signer::sigv4a` constructor itself), is here; the rest of the signer asks this type and
-//! does not branch.
+//! [`KeyMaterial`]: what a SigV4 signer and a SigV4a signer sign with. Every branch of the
+//! signer on the `sigv4a` feature (but the `SigV4Signer::sigv4a` constructor itself) is here;
+//! the rest of the signer asks this type, and branches only on what the algorithm puts in the
+//! request (a region in the scope, or a region set beside it).
 
 use crate::chunked::ChunkChain;
 use crate::credentials::Credentials;

@@ -16,7 +16,7 @@ use crate::request::{Limits, SignableRequest};
 /// ```
 /// use std::sync::{Arc, RwLock};
 /// use sigv4_kit::sign::{SigV4Signer, SignError, Signer, SigningOutput};
-/// use sigv4_kit::{Credentials, PayloadHash, SignableRequest};
+/// use sigv4_kit::{Credentials, Limits, PayloadHash, SignableRequest};
 ///
 /// /// Signs with whatever credentials were last installed.
 /// struct Rotating(RwLock<Arc<SigV4Signer>>);
@@ -37,6 +37,9 @@ use crate::request::{Limits, SignableRequest};
 ///     }
 ///     fn payload_hash(&self, body: &[u8]) -> PayloadHash {
 ///         self.current().payload_hash(body)
+///     }
+///     fn limits(&self) -> Limits {
+///         Signer::limits(&*self.current())
 ///     }
 /// }
 ///
@@ -61,10 +64,9 @@ pub trait Signer: Send + Sync {
     /// precomputed value, as its settings say.
     fn payload_hash(&self, body: &[u8]) -> PayloadHash;
 
-    /// The size bounds for reading a request's view (the default [`Limits`]).
-    fn limits(&self) -> Limits {
-        Limits::default()
-    }
+    /// The size bounds for reading a request's view: a wrapper passes on its inner signer's,
+    /// so that a request is read under the limits it will be signed under.
+    fn limits(&self) -> Limits;
 
     /// Signs request `parts` whose body has the given payload hash (a streamed body, or one
     /// hashed elsewhere).

@@ -13,6 +13,7 @@ use crate::chunked::{ChunkLimits, ChunkedDecoder, for_each_slice};
 
 /// Why a [`VerifyingBody`] failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum VerifyBodyError<E> {
     /// The inner body (the transport) failed.
     Inner(E),

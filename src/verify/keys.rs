@@ -1,7 +1,8 @@
-//! [`VerifyingKeys`]: what a verifier checks signatures with. Every difference between verifying
-//! SigV4 and SigV4a, and so every branch of the verifier on the `sigv4a` feature (the
-//! credential's own, in `provider`, aside), is here; the rest of the verifier asks this type and
-//! does not branch.
+//! [`VerifyingKeys`]: what a verifier checks signatures with. Every branch of the verifier on
+//! the `sigv4a` feature is here, but for the credential's own (in `provider`) and the refusal
+//! of SigV4a's algorithm name without the feature (in `auth`); the rest of the verifier asks
+//! this type, and branches only on what the algorithm puts in the request (a region in the
+//! scope, or a region set beside it).
 
 use hmac::Mac;
 
