@@ -2,8 +2,6 @@
 //! `UNSIGNED-PAYLOAD`, an `aws-chunked` mode, or the body's own hash), as [`Verifier::begin`]
 //! reads it and [`PendingVerification::finish`](super::PendingVerification::finish) uses it.
 
-use std::borrow::Cow;
-
 use subtle::ConstantTimeEq;
 
 use super::auth::{Claim, Location};
@@ -12,14 +10,14 @@ use super::error::{ErrorCode, VerifyError};
 use super::verified::{PayloadCheck, PayloadState, StreamingPayload};
 use super::verifier::Verifier;
 use crate::chunked::{ChunkChain, StreamingMode};
-use crate::payload::UNSIGNED_PAYLOAD;
+use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
 use crate::request::SignableRequest;
 
 /// Where the payload line of the canonical request comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum PayloadSource {
     /// `x-amz-content-sha256` holds a hex digest: the body must match it.
-    Declared([u8; 32], String),
+    Declared([u8; 32]),
     /// `UNSIGNED-PAYLOAD`.
     Unsigned,
     /// An `aws-chunked` body.
@@ -57,7 +55,7 @@ impl Verifier {
                         "x-amz-content-sha256 is the hash of an empty body, but the body is not empty",
                     ));
                 }
-                PayloadSource::Declared(digest, v.to_owned())
+                PayloadSource::Declared(digest)
             }
             None if self.config().s3_payload_rules && matches!(claim.location, Location::Query { .. }) => {
                 PayloadSource::Unsigned
@@ -138,11 +136,14 @@ impl PayloadSource {
     /// # Errors
     ///
     /// `InternalError` when the line is the body's hash and the caller did not give it.
-    pub(super) fn line(&self, body_hash: Option<[u8; 32]>) -> Result<Cow<'_, str>, VerifyError> {
+    /// The line is a [`PayloadHash`], which keeps a hash's hex digits inline: no allocation.
+    pub(super) fn line(&self, body_hash: Option<[u8; 32]>) -> Result<PayloadHash, VerifyError> {
         match self {
-            Self::Declared(_, text) => Ok(Cow::Borrowed(text)),
-            Self::Unsigned => Ok(Cow::Borrowed(UNSIGNED_PAYLOAD)),
-            Self::Streaming { mode, .. } => Ok(Cow::Borrowed(mode.content_sha256())),
+            // The declared text is the lowercase hex of `expected` (`decode_lower_hex` accepted
+            // it), so the hash written from `expected` is that text.
+            Self::Declared(expected) => Ok(PayloadHash::from_digest(*expected)),
+            Self::Unsigned => Ok(PayloadHash::unsigned()),
+            Self::Streaming { mode, .. } => Ok(PayloadHash::streaming(*mode)),
             Self::BodyHash => {
                 let digest = body_hash.ok_or_else(|| {
                     VerifyError::new(
@@ -150,7 +151,7 @@ impl PayloadSource {
                         "the request does not declare x-amz-content-sha256, so its body hash is needed to verify it",
                     )
                 })?;
-                Ok(Cow::Owned(lower_hex(&digest)))
+                Ok(PayloadHash::from_digest(digest))
             }
         }
     }
@@ -162,7 +163,7 @@ impl PayloadSource {
     ///
     /// `XAmzContentSHA256Mismatch`.
     pub(super) fn check_body_hash(&self, body_hash: Option<[u8; 32]>) -> Result<(), VerifyError> {
-        if let (Self::Declared(expected, _), Some(got)) = (self, body_hash)
+        if let (Self::Declared(expected), Some(got)) = (self, body_hash)
             && !bool::from(got.ct_eq(expected))
         {
             return Err(VerifyError::new(
@@ -185,7 +186,7 @@ impl PayloadSource {
     pub(super) fn into_state(self, body_hash: Option<[u8; 32]>, chain: Option<ChunkChain>) -> PayloadState {
         match self {
             // A given body hash was compared with the declared one before the signature.
-            Self::Declared(expected, _) => match body_hash {
+            Self::Declared(expected) => match body_hash {
                 Some(_) => PayloadState::Checked,
                 None => PayloadState::Pending(PayloadCheck::new(expected)),
             },
@@ -204,23 +205,4 @@ impl PayloadSource {
 /// refuses once the body is there).
 fn declared_length(request: &SignableRequest<'_>) -> Option<u64> {
     request.header("content-length").and_then(crate::request::parse_content_length)
-}
-
-/// Lowercase hex of `digest`, as text: the ASCII digits [`crate::digest::hex64`] writes, each
-/// taken as the `char` of its code point, so that no UTF-8 check (which could fail) is needed.
-fn lower_hex(digest: &[u8; 32]) -> String {
-    crate::digest::hex64(digest).iter().map(|&b| char::from(b)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lower_hex;
-
-    #[test]
-    fn lower_hex_is_the_hex_crate_s_lowercase_hex() {
-        for seed in 0..=255u8 {
-            let digest: [u8; 32] = core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 8));
-            assert_eq!(lower_hex(&digest), hex::encode(digest));
-        }
-    }
 }

@@ -209,7 +209,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             v.config().uri_mode,
             HeaderSelection::Only(&signed_headers),
             skip,
-            &payload_line,
+            payload_line.as_str(),
             &[],
         )
         .map_err(invalid)?;
