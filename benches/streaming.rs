@@ -62,7 +62,7 @@ fn chain() -> ChunkChain {
 
 fn encode(chain: &ChunkChain, data: &[u8], out: &mut Vec<u8>) {
     out.clear();
-    let mut encoder = ChunkedEncoder::signed(chain.clone(), None, CHUNK);
+    let mut encoder = ChunkedEncoder::signed(chain.clone(), None, CHUNK).unwrap_or_else(|e| panic!("{e}"));
     encoder.push(data, out);
     encoder.finish(out);
 }

@@ -75,6 +75,20 @@ impl Signature {
         Ok(Self { len: der.len() as u8, bytes })
     }
 
+    /// Wraps the DER encoding of a P-256 ECDSA signature that this crate made: at most 72
+    /// bytes by the encoding's own bound, so it always fits (were it ever longer, the bytes
+    /// past 72 would be cut, and the signature would not verify).
+    #[cfg(feature = "sigv4a")]
+    pub(crate) fn from_p256_der(der: &p256::ecdsa::DerSignature) -> Self {
+        let der = der.as_bytes();
+        let mut bytes = [0u8; MAX_SIGNATURE_LEN];
+        for (slot, b) in bytes.iter_mut().zip(der) {
+            *slot = *b;
+        }
+        // At most 72, so the cast keeps the value.
+        Self { len: der.len().min(MAX_SIGNATURE_LEN) as u8, bytes }
+    }
+
     /// Parses the lowercase hex of a DER-encoded ECDSA signature (SigV4a): an even number of
     /// digits, 16 to 144.
     ///

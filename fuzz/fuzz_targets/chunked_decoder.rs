@@ -112,7 +112,8 @@ fuzz_target!(|data: &[u8]| {
     let body = &payload[..payload.len().min(64 * chunk_size)];
     let mut encoder = match mode {
         StreamingMode::UnsignedPayloadTrailer => ChunkedEncoder::unsigned(algorithm, chunk_size),
-        _ => ChunkedEncoder::signed(chain.clone(), mode.has_trailer().then_some(algorithm), chunk_size),
+        _ => ChunkedEncoder::signed(chain.clone(), mode.has_trailer().then_some(algorithm), chunk_size)
+            .unwrap_or_else(|e| panic!("{e}")),
     };
     let mut wire = Vec::new();
     for piece in Pieces::new(body, split.rotate_left(3)) {

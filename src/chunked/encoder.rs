@@ -5,8 +5,9 @@
 //! empty chunk and the trailer. It holds at most one chunk of the body.
 
 use super::StreamingMode;
-use super::chain::ChunkChain;
+use super::chain::{ChunkChain, SigningChain};
 use super::checksum::{Checksum, ChecksumAlgorithm};
+use crate::error::SignError;
 
 /// The default chunk size: 64 KiB.
 pub const DEFAULT_CHUNK_SIZE: usize = 64 * 1024;
@@ -29,7 +30,7 @@ fn put_signature(out: &mut Vec<u8>, mode: StreamingMode, sig: &crate::signature:
 #[derive(Debug)]
 pub struct ChunkedEncoder {
     mode: StreamingMode,
-    chain: Option<ChunkChain>,
+    chain: Option<SigningChain>,
     chunk_size: usize,
     pending: Vec<u8>,
     checksum: Option<Checksum>,
@@ -39,10 +40,16 @@ impl ChunkedEncoder {
     /// A signed encoder (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, or `...-PAYLOAD-TRAILER` when
     /// `trailer` is given; the `AWS4-ECDSA-P256-SHA256` forms for a SigV4a chain) continuing
     /// `chain` from the seed signature. A `chunk_size` of 0 is taken as 1.
-    pub fn signed(chain: ChunkChain, trailer: Option<ChecksumAlgorithm>, chunk_size: usize) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// A chain that cannot sign (one built from a public key, with
+    /// [`ChunkChain::sigv4a_verifying`]) is refused.
+    pub fn signed(chain: ChunkChain, trailer: Option<ChecksumAlgorithm>, chunk_size: usize) -> Result<Self, SignError> {
+        let chain = chain.into_signing()?;
         let mode = if trailer.is_some() { StreamingMode::SignedPayloadTrailer } else { StreamingMode::SignedPayload };
         let mode = mode.for_algorithm(chain.algorithm());
-        Self::build(mode, Some(chain), trailer, chunk_size)
+        Ok(Self::build(mode, Some(chain), trailer, chunk_size))
     }
 
     /// An unsigned encoder with a trailing checksum (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
@@ -52,7 +59,7 @@ impl ChunkedEncoder {
 
     fn build(
         mode: StreamingMode,
-        chain: Option<ChunkChain>,
+        chain: Option<SigningChain>,
         trailer: Option<ChecksumAlgorithm>,
         chunk_size: usize,
     ) -> Self {

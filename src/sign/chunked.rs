@@ -96,7 +96,7 @@ impl SigV4Signer {
         check_chunked_options(options)?;
         let encoder = match (options.mode, options.trailer) {
             (StreamingMode::UnsignedPayloadTrailer, Some(t)) => ChunkedEncoder::unsigned(t, options.chunk_size),
-            (_, trailer) => ChunkedEncoder::signed(self.chain(time, seed.signature())?, trailer, options.chunk_size),
+            (_, trailer) => ChunkedEncoder::signed(self.chain(time, seed.signature())?, trailer, options.chunk_size)?,
         };
         Ok(encoder)
     }

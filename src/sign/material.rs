@@ -75,7 +75,7 @@ impl KeyMaterial {
         match self {
             Self::V4 => Ok(sts.sign_with(keys.prepared(credentials, scope).mac())),
             #[cfg(feature = "sigv4a")]
-            Self::V4a(cell) => ecdsa_key(cell, credentials)?.sign_digest(&sts.digest()),
+            Self::V4a(cell) => Ok(ecdsa_key(cell, credentials)?.sign_digest(&sts.digest())),
         }
     }
 

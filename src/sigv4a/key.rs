@@ -109,27 +109,25 @@ impl EcdsaKey {
     /// ```
     /// use sigv4_kit::sigv4a::EcdsaKey;
     /// let key = EcdsaKey::derive("AKIDEXAMPLE", "secret")?;
-    /// let sig = key.sign(b"string to sign")?;
+    /// let sig = key.sign(b"string to sign");
     /// assert!(key.public_key().verify(b"string to sign", &sig));
     /// assert!(!key.public_key().verify(b"string to sigN", &sig));
     /// # Ok::<(), sigv4_kit::sign::SignError>(())
     /// ```
-    pub fn sign(&self, message: &[u8]) -> Result<Signature, SignError> {
+    pub fn sign(&self, message: &[u8]) -> Signature {
         self.sign_digest(&crate::digest::sha256(message))
     }
 
     /// Signs a SHA-256 digest (of a string to sign): a DER-encoded signature, with the nonce
     /// derived deterministically (RFC 6979), so that signing needs no random source.
-    pub(crate) fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature, SignError> {
+    pub(crate) fn sign_digest(&self, digest: &[u8; 32]) -> Signature {
         // What `p256`'s `SigningKey` does, from the scalar alone.
         let (signature, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, <NistP256 as DigestAlgorithm>::Digest>(
             &self.scalar,
             digest,
             &[],
         );
-        let der: DerSignature = signature.to_der();
-        Signature::from_der(der.as_bytes())
-            .map_err(|_| SignError::InvalidCredentials { reason: "ECDSA signing gave an oversized signature" })
+        Signature::from_p256_der(&signature.to_der())
     }
 }
 

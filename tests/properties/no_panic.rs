@@ -1010,7 +1010,7 @@ mod chunked_decoder {
         ) {
             let mut encoder = match (mode, trailer) {
                 (StreamingMode::UnsignedPayloadTrailer, Some(t)) => ChunkedEncoder::unsigned(t, chunk_size),
-                (_, t) => ChunkedEncoder::signed(chain(), t, chunk_size),
+                (_, t) => ChunkedEncoder::signed(chain(), t, chunk_size).unwrap_or_else(|e| panic!("{e}")),
             };
             let mut wire = Vec::new();
             encoder.push(&body, &mut wire);
