@@ -74,12 +74,6 @@ pub enum SignError {
         /// How it disagrees.
         reason: &'static str,
     },
-    /// A precomputed payload hash is not 64 lowercase hex digits or a known literal.
-    #[error("invalid payload hash: {reason}")]
-    InvalidPayloadHash {
-        /// What is wrong with it.
-        reason: &'static str,
-    },
     /// The options of an `aws-chunked` body do not fit.
     #[error("invalid aws-chunked options: {reason}")]
     InvalidStreaming {
@@ -114,7 +108,8 @@ pub enum SignError {
 }
 
 /// Why a piece of text or a value given to the crate could not be read: a date, a signature,
-/// a public key, a checksum name, a raw request or a shared credentials file.
+/// a public key, a checksum name, a region set, a payload hash, a raw request or a shared
+/// credentials file.
 ///
 /// ```
 /// let err = "2015-08-30".parse::<sigv4_kit::AmzDate>().unwrap_err();
@@ -141,7 +136,8 @@ impl ParseError {
     }
 
     /// What was being read: `amz date`, `http date`, `time`, `signature`, `public key`,
-    /// `checksum algorithm`, `raw request` or `shared credentials file`.
+    /// `checksum algorithm`, `region set`, `payload hash`, `raw request` or
+    /// `shared credentials file`.
     pub fn what(&self) -> &'static str {
         self.what
     }

@@ -12,7 +12,10 @@
 
 use core::fmt;
 
-use crate::error::SignError;
+use crate::error::ParseError;
+
+/// What [`ParseError::what`] names.
+const WHAT: &str = "payload hash";
 use crate::string_to_sign::Algorithm;
 
 /// The value SigV4 puts on the canonical request's last line.
@@ -102,23 +105,23 @@ impl PayloadHash {
     ///
     /// # Errors
     ///
-    /// [`SignError::InvalidPayloadHash`] for anything else.
+    /// [`ParseError`] (input `payload hash`) for anything else.
     ///
     /// ```
     /// use sigv4_kit::PayloadHash;
     /// assert!(PayloadHash::precomputed("UNSIGNED-PAYLOAD").is_ok());
     /// assert!(PayloadHash::precomputed("ABC").is_err());
     /// ```
-    pub fn precomputed(value: &str) -> Result<Self, SignError> {
+    pub fn precomputed(value: &str) -> Result<Self, ParseError> {
         if let Some(lit) = LITERALS.iter().find(|l| **l == value) {
             return Ok(Self(Repr::Literal(lit)));
         }
         let bytes = value.as_bytes();
         if bytes.len() != 64 {
-            return Err(SignError::InvalidPayloadHash { reason: "expected 64 hex digits or a known literal" });
+            return Err(ParseError::new(WHAT, "expected 64 hex digits or a known literal"));
         }
         if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(SignError::InvalidPayloadHash { reason: "hex digits must be lowercase 0-9a-f" });
+            return Err(ParseError::new(WHAT, "hex digits must be lowercase 0-9a-f"));
         }
         let mut out = [0u8; 64];
         out.copy_from_slice(bytes);

@@ -11,7 +11,7 @@
 //! assert!(set.matches("eu-west-1"));
 //! assert!(!set.matches("eu-central-1"));
 //! assert_eq!(set.as_str(), "us-*,eu-west-1");
-//! # Ok::<(), sigv4_kit::sign::SignError>(())
+//! # Ok::<(), sigv4_kit::ParseError>(())
 //! ```
 
 #[cfg(feature = "sigv4a")]
@@ -20,7 +20,7 @@ use core::fmt;
 use core::str::FromStr;
 
 #[cfg(feature = "sigv4a")]
-use crate::error::SignError;
+use crate::error::ParseError;
 
 /// The most entries a region set may hold.
 pub(crate) const MAX_REGION_SET_ENTRIES: usize = 64;
@@ -39,7 +39,7 @@ impl RegionSet {
     ///
     /// # Errors
     ///
-    /// [`SignError::InvalidScope`] (field `region set`) when the text is empty or longer than
+    /// [`ParseError`] (input `region set`) when the text is empty or longer than
     /// 1024 bytes, holds more than 64 entries, an empty entry, or a character other than ASCII
     /// lowercase letters, digits, `-` and `*`.
     ///
@@ -49,9 +49,9 @@ impl RegionSet {
     /// assert!(RegionSet::new("us-east-1, us-west-2").is_err(), "no spaces");
     /// assert!(RegionSet::new("us-east-1,,us-west-2").is_err());
     /// ```
-    pub fn new(text: impl Into<String>) -> Result<Self, SignError> {
+    pub fn new(text: impl Into<String>) -> Result<Self, ParseError> {
         let text = text.into();
-        check(&text).map_err(|reason| SignError::InvalidScope { field: "region set", value: text.clone(), reason })?;
+        check(&text).map_err(|reason| ParseError::new("region set", reason))?;
         Ok(Self(text))
     }
 
@@ -158,9 +158,9 @@ pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 #[cfg(feature = "sigv4a")]
 impl FromStr for RegionSet {
-    type Err = SignError;
+    type Err = ParseError;
 
-    fn from_str(s: &str) -> Result<Self, SignError> {
+    fn from_str(s: &str) -> Result<Self, ParseError> {
         Self::new(s)
     }
 }
