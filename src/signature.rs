@@ -68,11 +68,18 @@ impl Signature {
         if !(MIN_DER_LEN..=MAX_SIGNATURE_LEN).contains(&der.len()) {
             return Err(ParseError::new(WHAT, "a DER ECDSA signature is 8 to 72 bytes"));
         }
+        Ok(Self::from_der_bytes(der))
+    }
+
+    /// The first (at most 72) bytes of `der`, as a signature: the copy both DER constructors
+    /// make once the length is known to fit.
+    fn from_der_bytes(der: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
         for (slot, b) in bytes.iter_mut().zip(der) {
             *slot = *b;
         }
-        Ok(Self { len: der.len() as u8, bytes })
+        // At most 72, so the cast keeps the value.
+        Self { len: der.len().min(MAX_SIGNATURE_LEN) as u8, bytes }
     }
 
     /// Wraps the DER encoding of a P-256 ECDSA signature that this crate made: at most 72
@@ -80,13 +87,7 @@ impl Signature {
     /// past 72 would be cut, and the signature would not verify).
     #[cfg(feature = "sigv4a")]
     pub(crate) fn from_p256_der(der: &p256::ecdsa::DerSignature) -> Self {
-        let der = der.as_bytes();
-        let mut bytes = [0u8; MAX_SIGNATURE_LEN];
-        for (slot, b) in bytes.iter_mut().zip(der) {
-            *slot = *b;
-        }
-        // At most 72, so the cast keeps the value.
-        Self { len: der.len().min(MAX_SIGNATURE_LEN) as u8, bytes }
+        Self::from_der_bytes(der.as_bytes())
     }
 
     /// Parses the lowercase hex of a DER-encoded ECDSA signature (SigV4a): an even number of
