@@ -15,6 +15,12 @@ pub(crate) trait Sink {
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }
+
+    /// Appends one ASCII byte (a separator: `\n`, `:`, `&`, `=`, `;`, `,`).
+    #[inline]
+    fn put_byte(&mut self, b: u8) {
+        self.put(&[b]);
+    }
 }
 
 impl Sink for Sha256 {
@@ -48,6 +54,14 @@ impl Sink for String {
     #[inline]
     fn put_str(&mut self, s: &str) {
         self.push_str(s);
+    }
+
+    #[inline]
+    fn put_byte(&mut self, b: u8) {
+        match b.is_ascii() {
+            true => self.push(char::from(b)),
+            false => self.put(&[b]),
+        }
     }
 }
 
@@ -99,10 +113,21 @@ impl<H: sha2::digest::Update> Sink for Buffered<H> {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
             Some(dst) => {
-                dst.copy_from_slice(bytes);
+                crate::slices::copy_short(dst, bytes);
                 self.len = end;
             }
             None => self.put_slow(bytes),
+        }
+    }
+
+    #[inline]
+    fn put_byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = b;
+                self.len += 1;
+            }
+            None => self.put_slow(&[b]),
         }
     }
 }

@@ -19,7 +19,7 @@
 
 use core::fmt;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::{Hmac, Mac};
@@ -153,10 +153,56 @@ impl CacheKey {
     }
 }
 
+/// The table slot of an identity: a multiply-rotate hash of its parts, keyed with the cache's
+/// random `seed`, eight bytes at a time. Ids may collide (a colliding entry replaces the other,
+/// and every hit is checked with [`CacheKey::matches`]), so it needs speed and spread, not the
+/// strength of SipHash, which cost more than the rest of a cached lookup.
+fn table_id(seed: u64, access_key_id: &str, secret_digest: &[u8; 32], scope: &CredentialScope<'_>) -> u64 {
+    const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = seed;
+    let mut mix = |word: u64| h = (h ^ word).wrapping_mul(MULTIPLIER).rotate_left(31);
+    for part in
+        [access_key_id.as_bytes(), scope.date().as_bytes(), scope.region().as_bytes(), scope.service().as_bytes()]
+    {
+        mix(part.len() as u64);
+        let (words, tail) = part.as_chunks::<8>();
+        for word in words {
+            mix(u64::from_le_bytes(*word));
+        }
+        let mut last = [0u8; 8];
+        crate::slices::copy_short(crate::slices::prefix_mut(&mut last, tail.len()), tail);
+        mix(u64::from_le_bytes(last));
+    }
+    // The digest of the secret is already uniform: its first eight bytes stand for it.
+    mix(secret_digest.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)));
+    h ^ (h >> 29)
+}
+
+/// The hasher of the table, whose keys are [`table_id`]s, already keyed hashes: it passes them
+/// through instead of hashing them again.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.0 = id;
+    }
+}
+
 /// The cache's table: entries by a keyed hash of their identity, and the order they came in.
 #[derive(Default)]
 struct Table {
-    entries: HashMap<u64, (CacheKey, Arc<PreparedKey>)>,
+    entries: HashMap<u64, (CacheKey, Arc<PreparedKey>), BuildHasherDefault<IdHasher>>,
     order: VecDeque<u64>,
 }
 
@@ -181,7 +227,8 @@ struct Table {
 /// ```
 pub struct KeyCache {
     capacity: usize,
-    hasher: RandomState,
+    /// The random key of [`table_id`], one per cache.
+    seed: u64,
     table: Mutex<Table>,
 }
 
@@ -189,7 +236,8 @@ impl KeyCache {
     /// A cache holding at most `capacity` keys (at least one).
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self { capacity, hasher: RandomState::new(), table: Mutex::new(Table::default()) }
+        let seed = RandomState::new().hash_one(0x5167_3476_u64);
+        Self { capacity, seed, table: Mutex::new(Table::default()) }
     }
 
     /// The number of keys cached.
@@ -226,7 +274,7 @@ impl KeyCache {
         secret_digest: &[u8; 32],
         scope: &CredentialScope<'_>,
     ) -> Arc<PreparedKey> {
-        let id = self.hasher.hash_one((access_key_id, secret_digest, scope.date(), scope.region(), scope.service()));
+        let id = table_id(self.seed, access_key_id, secret_digest, scope);
         {
             let table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some((k, key)) = table.entries.get(&id)

@@ -51,6 +51,10 @@ pub struct SignableRequest<'a> {
     /// an `http::Request` that has one.
     authority: Option<(Option<&'a str>, &'a str)>,
     headers: InlineVec<(&'a str, &'a str), INLINE_HEADERS>,
+    /// How many of the first headers came from an `http::HeaderMap`, whose names are tokens and
+    /// whose values hold no control byte but tab by the `http` crate's own checks, so that
+    /// [`SignableRequest::validate`] does not scan them again. Headers pushed later are checked.
+    checked: usize,
     limits: Limits,
 }
 
@@ -68,7 +72,8 @@ impl<'a> SignableRequest<'a> {
             Some((p, q)) => (p, q, true),
             None => (target, "", false),
         };
-        Self { method, path, query, has_query, authority, headers: InlineVec::new(), limits: Limits::default() }
+        let headers = InlineVec::new();
+        Self { method, path, query, has_query, authority, headers, checked: 0, limits: Limits::default() }
     }
 
     /// Adds a header. Repeated names are allowed and keep their order.
@@ -156,8 +161,10 @@ impl<'a> SignableRequest<'a> {
             view.headers.push((name.as_str(), trim_ows(value)));
         }
         if !headers.contains_key(http::header::HOST) {
+            // The host of a parsed `http::Uri`: no control byte either.
             view.headers.push(("host", host_from_uri(uri)?));
         }
+        view.checked = view.headers.len();
         Ok(view)
     }
 
@@ -225,8 +232,11 @@ impl<'a> SignableRequest<'a> {
             return Err(SignError::Limit { what: "headers", limit: l.max_headers });
         }
         let mut total = 0usize;
-        for (name, value) in self.headers.iter() {
+        for (index, (name, value)) in self.headers.iter().enumerate() {
             total = total.saturating_add(name.len() + value.len());
+            if index < self.checked {
+                continue;
+            }
             if name.is_empty() || !is_token(name) {
                 return Err(SignError::InvalidHeader { name: (*name).to_owned(), reason: "name is not an http token" });
             }
@@ -356,4 +366,25 @@ pub(crate) fn host_from_uri(uri: &http::Uri) -> Result<&str, SignError> {
         return Err(SignError::MissingHost);
     }
     Ok(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Limits, SignableRequest};
+    use crate::error::SignError;
+
+    #[test]
+    fn headers_pushed_after_from_http_are_still_checked() {
+        let request = http::Request::get("https://example.com/").header("x-a", "b\tc").body(());
+        let request = request.unwrap_or_else(|e| panic!("{e}"));
+        let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), Limits::default());
+        let view = view.unwrap_or_else(|e| panic!("{e}"));
+        assert!(view.validate().is_ok(), "the http crate's headers are valid");
+        let bad_value = view.clone().with_header("x-b", "a\u{1}b").validate();
+        assert!(matches!(bad_value, Err(SignError::InvalidHeader { .. })), "{bad_value:?}");
+        let bad_name = view.clone().with_header("x b", "c").validate();
+        assert!(matches!(bad_name, Err(SignError::InvalidHeader { .. })), "{bad_name:?}");
+        let too_many = view.with_limits(Limits { max_header_bytes: 4, ..Limits::default() }).validate();
+        assert!(matches!(too_many, Err(SignError::Limit { .. })), "sizes are counted for every header");
+    }
 }

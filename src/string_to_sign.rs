@@ -112,14 +112,14 @@ impl<'a> StringToSign<'a> {
     /// Streams the string to sign into `sink` (a MAC, a hash, or text).
     pub(crate) fn write_to(&self, sink: &mut impl Sink) {
         sink.put(self.algorithm.as_str().as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(self.time.as_str().as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(self.scope.date().as_bytes());
-        sink.put(b"/");
+        sink.put_byte(b'/');
         if self.algorithm.scope_has_region() {
             sink.put(self.scope.region().as_bytes());
-            sink.put(b"/");
+            sink.put_byte(b'/');
         }
         sink.put(self.scope.service().as_bytes());
         sink.put(b"/aws4_request\n");

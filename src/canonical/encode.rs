@@ -122,23 +122,28 @@ pub(crate) fn is_canonical_query_component(wire: &str) -> bool {
     let bytes = wire.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if is_unreserved(b) {
-            i += 1;
-        } else if b == b'%' {
-            // Canonical only if the escape is valid, uppercase and of a byte that must be escaped.
-            match (bytes.get(i + 1), bytes.get(i + 2), escape_at(crate::slices::suffix(bytes, i))) {
-                (Some(hi), Some(lo), Some(v))
-                    if !is_unreserved(v) && !hi.is_ascii_lowercase() && !lo.is_ascii_lowercase() =>
-                {
-                    i += 3;
-                }
-                _ => return false,
-            }
-        } else {
-            return false;
+        match canonical_byte_len(b, crate::slices::suffix(bytes, i)) {
+            Some(n) => i += n,
+            None => return false,
         }
     }
     true
+}
+
+/// How many bytes the canonical piece starting with `b` (the first byte of `at`) takes: 1 for an
+/// unreserved byte, 3 for an escape that is valid, uppercase and of a byte that must be
+/// escaped; `None` when the piece is not canonical.
+#[inline]
+pub(crate) fn canonical_byte_len(b: u8, at: &[u8]) -> Option<usize> {
+    if is_unreserved(b) {
+        return Some(1);
+    }
+    match at {
+        [b'%', hi, lo, ..] if !hi.is_ascii_lowercase() && !lo.is_ascii_lowercase() => {
+            escape_at(at).filter(|v| !is_unreserved(*v)).map(|_| 3)
+        }
+        _ => None,
+    }
 }
 
 /// Writes the canonical form of a query component (see [`QueryComponentBytes`]) into `sink`.

@@ -27,6 +27,62 @@ pub(crate) struct HeaderEntry<'a> {
     pub(crate) value: &'a str,
     /// Position in the request, which orders repeated headers.
     pub(crate) index: usize,
+    /// Whether the name is already lowercase (an `http::HeaderMap`'s always is).
+    lower: bool,
+    /// Whether the value is already canonical: no whitespace to trim or collapse.
+    plain: bool,
+}
+
+impl<'a> HeaderEntry<'a> {
+    /// The entry of header `name: value` at position `index`; both are scanned once, here, so
+    /// that sorting and writing never lowercase or trim what needs neither.
+    pub(crate) fn new(name: &'a str, value: &'a str, index: usize) -> Self {
+        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+        Self { name, value, index, lower, plain: is_plain_value(value.as_bytes()) }
+    }
+
+    /// Whether `self` and `other` have the same name, ASCII case ignored.
+    #[inline]
+    fn same_name(&self, other: &Self) -> bool {
+        match self.lower && other.lower {
+            true => self.name == other.name,
+            false => self.name.eq_ignore_ascii_case(other.name),
+        }
+    }
+
+    /// Streams the name in lowercase.
+    #[inline]
+    fn write_name(&self, sink: &mut impl Sink) {
+        match self.lower {
+            true => sink.put_str(self.name),
+            false => write_lowercase(sink, self.name),
+        }
+    }
+
+    /// Streams the canonical value.
+    #[inline]
+    fn write_value(&self, sink: &mut impl Sink) {
+        match self.plain {
+            true => sink.put_str(self.value),
+            false => write_value(sink, self.value),
+        }
+    }
+}
+
+/// Whether a header value is its own canonical form: no space or tab at either end, no run of
+/// two spaces, and no tab, CR, LF or other control byte anywhere (a value with any of them takes
+/// the slow path, which is right for every value).
+fn is_plain_value(value: &[u8]) -> bool {
+    let ends = |b: Option<&u8>| b.is_none_or(|b| !is_value_space(*b));
+    if !ends(value.first()) || !ends(value.last()) {
+        return false;
+    }
+    // Folds rather than searches, so that both loops vectorize: values are short, and a search
+    // that stops early saves less than it costs.
+    let controls = value.iter().fold(false, |found, &b| found | (b < 0x20));
+    let next = crate::slices::suffix(value, 1);
+    let double_spaces = value.iter().zip(next).fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')));
+    !controls && !double_spaces
 }
 
 /// Compares header names case-insensitively.
@@ -36,7 +92,13 @@ pub(crate) fn cmp_names(a: &str, b: &str) -> core::cmp::Ordering {
 
 /// Sorts entries by lowercase name, keeping request order among repeated names.
 pub(crate) fn sort(entries: &mut [HeaderEntry<'_>]) {
-    entries.sort_unstable_by(|a, b| cmp_names(a.name, b.name).then(a.index.cmp(&b.index)));
+    entries.sort_unstable_by(|a, b| {
+        let names = match a.lower && b.lower {
+            true => a.name.as_bytes().cmp(b.name.as_bytes()),
+            false => cmp_names(a.name, b.name),
+        };
+        names.then(a.index.cmp(&b.index))
+    });
 }
 
 /// Whether `b` is whitespace inside a header value.
@@ -50,7 +112,7 @@ pub(crate) fn write_value(sink: &mut impl Sink, value: &str) {
     let mut first = true;
     for word in value.as_bytes().split(|&b| is_value_space(b)).filter(|w| !w.is_empty()) {
         if !first {
-            sink.put(b" ");
+            sink.put_byte(b' ');
         }
         sink.put(word);
         first = false;
@@ -84,40 +146,40 @@ pub(crate) fn write_lowercase(sink: &mut impl Sink, name: &str) {
 
 /// Streams the canonical header lines (each ending in `\n`) of sorted entries.
 pub(crate) fn write_canonical(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&HeaderEntry<'_>> = None;
     for e in sorted {
         match prev {
-            Some(p) if p.eq_ignore_ascii_case(e.name) => sink.put(b","),
+            Some(p) if p.same_name(e) => sink.put_byte(b','),
             Some(_) => {
-                sink.put(b"\n");
-                write_lowercase(sink, e.name);
-                sink.put(b":");
+                sink.put_byte(b'\n');
+                e.write_name(sink);
+                sink.put_byte(b':');
             }
             None => {
-                write_lowercase(sink, e.name);
-                sink.put(b":");
+                e.write_name(sink);
+                sink.put_byte(b':');
             }
         }
-        write_value(sink, e.value);
-        prev = Some(e.name);
+        e.write_value(sink);
+        prev = Some(e);
     }
     if prev.is_some() {
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
     }
 }
 
 /// Streams the signed-headers list (`host;x-amz-date`) of sorted entries.
 pub(crate) fn write_signed(sink: &mut impl Sink, sorted: &[HeaderEntry<'_>]) {
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&HeaderEntry<'_>> = None;
     for e in sorted {
-        if prev.is_some_and(|p| p.eq_ignore_ascii_case(e.name)) {
+        if prev.is_some_and(|p| p.same_name(e)) {
             continue;
         }
         if prev.is_some() {
-            sink.put_str(";");
+            sink.put_byte(b';');
         }
-        write_lowercase(sink, e.name);
-        prev = Some(e.name);
+        e.write_name(sink);
+        prev = Some(e);
     }
 }
 
@@ -253,7 +315,7 @@ mod tests {
 
     fn canonical(headers: &[(&'static str, &'static str)]) -> (String, String) {
         let mut entries: Vec<HeaderEntry<'_>> =
-            headers.iter().enumerate().map(|(index, (name, value))| HeaderEntry { name, value, index }).collect();
+            headers.iter().enumerate().map(|(index, (name, value))| HeaderEntry::new(name, value, index)).collect();
         sort(&mut entries);
         let (mut c, mut s) = (String::new(), String::new());
         write_canonical(&mut c, &entries);
@@ -266,5 +328,13 @@ mod tests {
         let (c, s) = canonical(&[("My-Header1", "b"), ("host", "h"), ("my-header1", " a "), ("X", "")]);
         assert_eq!(c, "host:h\nmy-header1:b,a\nx:\n");
         assert_eq!(s, "host;my-header1;x");
+    }
+
+    #[test]
+    fn plain_values_are_exactly_those_canonicalization_leaves_alone() {
+        let values = ["", "a", "a b", "a  b", " a", "a ", "a\tb", "a\r\n b", "a b c", "\t", " ", "é ü"];
+        for v in values {
+            assert_eq!(is_plain_value(v.as_bytes()), canonical_header_value(v) == v, "{v:?}");
+        }
     }
 }

@@ -182,7 +182,7 @@ impl<'a> CanonicalRequest<'a> {
             if !selection.includes(name) {
                 continue;
             }
-            headers.push(HeaderEntry { name, value, index });
+            headers.push(HeaderEntry::new(name, value, index));
         }
         headers::sort(&mut headers);
 
@@ -202,15 +202,15 @@ impl<'a> CanonicalRequest<'a> {
     /// Streams the canonical request into `sink`.
     pub(crate) fn write_to(&self, sink: &mut impl Sink) {
         sink.put(self.method.as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         uri::write_canonical_uri(sink, self.path, self.uri_mode);
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         query::write_sorted(sink, &self.query);
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         headers::write_canonical(sink, &self.headers);
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         headers::write_signed(sink, &self.headers);
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(self.payload.as_bytes());
     }
 

@@ -20,7 +20,7 @@
 
 use core::cmp::Ordering;
 
-use super::encode::{QueryComponentBytes, is_canonical_query_component, write_query_component};
+use super::encode::{QueryComponentBytes, canonical_byte_len, is_canonical_query_component, write_query_component};
 use crate::digest::Sink;
 
 /// One query parameter, borrowed from the wire form of the query.
@@ -30,19 +30,68 @@ pub(crate) struct QueryParam<'a> {
     pub(crate) key: &'a str,
     /// The value as sent (percent-encoded), empty for a key without `=`.
     pub(crate) value: &'a str,
+    /// Whether the key and the value are already canonical (found once, when the parameter is
+    /// read, so that sorting and writing never scan them again).
+    canonical: [bool; 2],
 }
 
-/// Splits a wire query into its parameters, in request order, skipping empty segments.
+impl<'a> QueryParam<'a> {
+    /// A parameter with `key` and `value` in their wire forms.
+    pub(crate) fn new(key: &'a str, value: &'a str) -> Self {
+        Self { key, value, canonical: [is_canonical_query_component(key), is_canonical_query_component(value)] }
+    }
+}
+
+/// Splits a wire query into its parameters, in request order, skipping empty segments. One pass
+/// over the bytes finds the `&`, the first `=` and whether each component is canonical.
 pub(crate) fn params(query: &str) -> impl Iterator<Item = QueryParam<'_>> {
-    query.split('&').filter(|seg| !seg.is_empty()).map(|seg| match seg.split_once('=') {
-        Some((key, value)) => QueryParam { key, value },
-        None => QueryParam { key: seg, value: "" },
+    let mut rest = query;
+    core::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let bytes = rest.as_bytes();
+            let (mut i, mut eq) = (0, None);
+            let mut canonical = [true, true];
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b'&' => break,
+                    b'=' if eq.is_none() => {
+                        eq = Some(i);
+                        i += 1;
+                    }
+                    _ => {
+                        let part = usize::from(eq.is_some());
+                        match canonical_byte_len(b, crate::slices::suffix(bytes, i)) {
+                            Some(n) => i += n,
+                            None => {
+                                if let Some(flag) = canonical.get_mut(part) {
+                                    *flag = false;
+                                }
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            // `&` and `=` are ASCII and escapes are ASCII, so every split is on a character boundary.
+            let (segment, tail) = (rest.get(..i), rest.get(i + 1..));
+            rest = tail.unwrap_or("");
+            let Some(segment) = segment.filter(|s| !s.is_empty()) else { continue };
+            let (key, value) = match eq {
+                Some(at) => (segment.get(..at).unwrap_or(""), segment.get(at + 1..).unwrap_or("")),
+                None => (segment, ""),
+            };
+            return Some(QueryParam { key, value, canonical });
+        }
     })
 }
 
-/// Compares two wire components by their canonical (encoded) bytes.
-fn cmp_component(a: &str, b: &str) -> Ordering {
-    if is_canonical_query_component(a) && is_canonical_query_component(b) {
+/// Compares two wire components by their canonical (encoded) bytes; `canonical` says whether
+/// each already is canonical.
+fn cmp_component(a: &str, b: &str, canonical: (bool, bool)) -> Ordering {
+    if canonical.0 && canonical.1 {
         a.as_bytes().cmp(b.as_bytes())
     } else {
         QueryComponentBytes::new(a).cmp(QueryComponentBytes::new(b))
@@ -51,18 +100,33 @@ fn cmp_component(a: &str, b: &str) -> Ordering {
 
 /// Sorts parameters into canonical order: by encoded key, then by encoded value.
 pub(crate) fn sort(params: &mut [QueryParam<'_>]) {
-    params.sort_unstable_by(|x, y| cmp_component(x.key, y.key).then_with(|| cmp_component(x.value, y.value)));
+    params.sort_unstable_by(|x, y| {
+        let [xk, xv] = x.canonical;
+        let [yk, yv] = y.canonical;
+        cmp_component(x.key, y.key, (xk, yk)).then_with(|| cmp_component(x.value, y.value, (xv, yv)))
+    });
 }
 
 /// Streams sorted parameters into `sink` as the canonical query string.
 pub(crate) fn write_sorted(sink: &mut impl Sink, sorted: &[QueryParam<'_>]) {
     for (i, p) in sorted.iter().enumerate() {
         if i > 0 {
-            sink.put(b"&");
+            sink.put_byte(b'&');
         }
-        write_query_component(sink, p.key);
-        sink.put(b"=");
-        write_query_component(sink, p.value);
+        let [key, value] = p.canonical;
+        write_component(sink, p.key, key);
+        sink.put_byte(b'=');
+        write_component(sink, p.value, value);
+    }
+}
+
+/// Writes one component, as it is when it already is canonical.
+#[inline]
+fn write_component(sink: &mut impl Sink, wire: &str, canonical: bool) {
+    if canonical {
+        sink.put(wire.as_bytes());
+    } else {
+        write_query_component(sink, wire);
     }
 }
 
@@ -95,5 +159,37 @@ mod tests {
         assert_eq!(canonical_query_string("a=1&&b=2&"), "a=1&b=2");
         assert_eq!(canonical_query_string("=x"), "=x");
         assert_eq!(canonical_query_string("k=a=b"), "k=a%3Db");
+    }
+
+    #[test]
+    fn one_pass_split_agrees_with_str_split() {
+        let queries = [
+            "",
+            "&",
+            "&&",
+            "a",
+            "a=",
+            "=a",
+            "a=b=c",
+            "a=1&&b=2&",
+            "%41=%2f&%2F=x",
+            "%4=%&%zz=1",
+            "k=%E1%88%B4&k=ሴ",
+            "a%3Db=c",
+            "x=%7E&y=~",
+            "&=&==&",
+        ];
+        for q in queries {
+            let ours: Vec<QueryParam<'_>> = params(q).collect();
+            let std: Vec<QueryParam<'_>> = q
+                .split('&')
+                .filter(|s| !s.is_empty())
+                .map(|s| match s.split_once('=') {
+                    Some((k, v)) => QueryParam::new(k, v),
+                    None => QueryParam::new(s, ""),
+                })
+                .collect();
+            assert_eq!(ours, std, "{q:?}");
+        }
     }
 }

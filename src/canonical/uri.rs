@@ -65,7 +65,7 @@ pub(crate) fn write_canonical_uri(sink: &mut impl Sink, path: &str, mode: UriMod
         UriMode::S3 => {
             // The canonical URI is always absolute.
             if !path.starts_with('/') {
-                sink.put(b"/");
+                sink.put_byte(b'/');
             }
             write_wire_encoded(sink, path.as_bytes());
         }

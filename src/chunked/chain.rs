@@ -200,20 +200,20 @@ impl ChunkChain {
 
     fn write_prefix(&self, sink: &mut (impl Sink + ?Sized), algorithm: &str) {
         sink.put(algorithm.as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(self.time.as_str().as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(self.scope.as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         self.previous.write_hex(sink);
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
     }
 
     /// Writes the string to sign of a chunk whose SHA-256 is `data_hash`.
     fn write_chunk(&self, sink: &mut (impl Sink + ?Sized), data_hash: &[u8; 32]) {
         self.write_prefix(sink, self.algorithm_lines().0);
         sink.put(EMPTY_SHA256_HEX.as_bytes());
-        sink.put(b"\n");
+        sink.put_byte(b'\n');
         sink.put(&hex64(data_hash));
     }
 

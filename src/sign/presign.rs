@@ -63,16 +63,16 @@ impl PresignParams {
         sign_token: bool,
     ) -> InlineVec<QueryParam<'o>, 7> {
         let mut v = InlineVec::new();
-        v.push(QueryParam { key: AuthParam::Algorithm.name(), value: self.algorithm.as_str() });
-        v.push(QueryParam { key: AuthParam::Credential.name(), value: out.get(self.credential) });
-        v.push(QueryParam { key: AuthParam::Date.name(), value: date });
-        v.push(QueryParam { key: AuthParam::Expires.name(), value: out.get(self.expires) });
-        v.push(QueryParam { key: AuthParam::SignedHeaders.name(), value: out.get(self.signed_headers) });
+        v.push(QueryParam::new(AuthParam::Algorithm.name(), self.algorithm.as_str()));
+        v.push(QueryParam::new(AuthParam::Credential.name(), out.get(self.credential)));
+        v.push(QueryParam::new(AuthParam::Date.name(), date));
+        v.push(QueryParam::new(AuthParam::Expires.name(), out.get(self.expires)));
+        v.push(QueryParam::new(AuthParam::SignedHeaders.name(), out.get(self.signed_headers)));
         if let (Some(t), true) = (self.token, sign_token) {
-            v.push(QueryParam { key: AuthParam::SecurityToken.name(), value: out.get(t) });
+            v.push(QueryParam::new(AuthParam::SecurityToken.name(), out.get(t)));
         }
         if let Some(set) = self.region_set {
-            v.push(QueryParam { key: AuthParam::RegionSet.name(), value: out.get(set) });
+            v.push(QueryParam::new(AuthParam::RegionSet.name(), out.get(set)));
         }
         v
     }
