@@ -199,18 +199,29 @@ pub(crate) fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
 
 /// Lowercase hex of a 32-byte digest, without allocating.
 pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
-    /// The lowercase hex digit of a nibble (`n` below 16).
-    const fn digit(n: u8) -> u8 {
-        if n < 10 { b'0' + n } else { b'a' + (n - 10) }
-    }
     let mut out = [0u8; 64];
     // 32 pairs for 32 bytes: every pair is written, with no error case to ignore.
-    for ([high, low], &byte) in out.as_chunks_mut::<2>().0.iter_mut().zip(digest) {
-        *high = digit(byte >> 4);
-        *low = digit(byte & 0x0f);
+    for (pair, &byte) in out.as_chunks_mut::<2>().0.iter_mut().zip(digest) {
+        *pair = HEX_PAIRS.get(usize::from(byte)).copied().unwrap_or(*b"00");
     }
     out
 }
+
+/// The two lowercase hex digits of every byte value.
+// Evaluated at compile time: an index out of bounds would fail the build, never a request.
+#[allow(clippy::indexing_slicing)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const fn digit(n: u8) -> u8 {
+        if n < 10 { b'0' + n } else { b'a' + (n - 10) }
+    }
+    let mut pairs = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        pairs[i] = [digit((i >> 4) as u8), digit((i & 0x0f) as u8)];
+        i += 1;
+    }
+    pairs
+};
 
 /// The SHA-256 digest of `data`.
 ///

@@ -76,7 +76,7 @@ impl SigningKey {
         let mut seed = Zeroizing::new(Vec::with_capacity(4 + secret_access_key.len()));
         seed.extend_from_slice(b"AWS4");
         seed.extend_from_slice(secret_access_key.as_bytes());
-        let mut k = Zeroizing::new(hmac_once(&seed, scope.date().as_bytes()));
+        let mut k = Zeroizing::new(hmac_once(&seed, scope.date_bytes()));
         *k = hmac_once(&*k, scope.region().as_bytes());
         *k = hmac_once(&*k, scope.service().as_bytes());
         Self(hmac_once(&*k, b"aws4_request"))
@@ -147,7 +147,7 @@ impl CacheKey {
     fn matches(&self, access_key_id: &str, secret_digest: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
         self.secret_digest == *secret_digest
             && self.access_key_id == access_key_id
-            && self.date.as_slice() == scope.date().as_bytes()
+            && self.date.as_slice() == scope.date_bytes()
             && self.region == scope.region()
             && self.service == scope.service()
     }
@@ -161,9 +161,7 @@ fn table_id(seed: u64, access_key_id: &str, secret_digest: &[u8; 32], scope: &Cr
     const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = seed;
     let mut mix = |word: u64| h = (h ^ word).wrapping_mul(MULTIPLIER).rotate_left(31);
-    for part in
-        [access_key_id.as_bytes(), scope.date().as_bytes(), scope.region().as_bytes(), scope.service().as_bytes()]
-    {
+    for part in [access_key_id.as_bytes(), scope.date_bytes(), scope.region().as_bytes(), scope.service().as_bytes()] {
         mix(part.len() as u64);
         let (words, tail) = part.as_chunks::<8>();
         for word in words {
@@ -285,8 +283,8 @@ impl KeyCache {
         }
         let key = Arc::new(PreparedKey::new(SigningKey::derive(secret, scope)));
         let mut date = [0u8; 8];
-        for (slot, b) in date.iter_mut().zip(scope.date().bytes()) {
-            *slot = b;
+        for (slot, b) in date.iter_mut().zip(scope.date_bytes()) {
+            *slot = *b;
         }
         let entry = CacheKey {
             access_key_id: access_key_id.to_owned(),

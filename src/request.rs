@@ -274,7 +274,7 @@ fn split_absolute_form(target: &str) -> (Option<(Option<&str>, &str)>, &str) {
 /// `value` without the optional whitespace (spaces and horizontal tabs) around it, which is
 /// not part of a field value (RFC 9110, section 5.5).
 pub(crate) fn trim_ows(value: &str) -> &str {
-    value.trim_matches([' ', '\t'])
+    crate::slices::trim_ows(value)
 }
 
 /// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`).

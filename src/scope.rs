@@ -68,6 +68,11 @@ impl<'a> CredentialScope<'a> {
         self.date.date_stamp()
     }
 
+    /// The bytes of [`CredentialScope::date`].
+    pub(crate) fn date_bytes(&self) -> &[u8] {
+        self.date.date_bytes()
+    }
+
     /// The region.
     pub fn region(&self) -> &'a str {
         self.region

@@ -81,9 +81,65 @@ pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// The parts of `text` between the ASCII byte `sep`, as `str::split` gives them. The texts split
+/// this way (a credential, an `Authorization` value, a list of names) are short, and a plain
+/// byte loop finds each end sooner than a character searcher set up for every part.
+pub(crate) fn split_ascii(text: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    core::iter::from_fn(move || {
+        let part = rest?;
+        match part.bytes().position(|b| b == sep) {
+            // `sep` is ASCII, so both sides of it are character boundaries.
+            Some(i) => {
+                rest = part.get(i + 1..);
+                part.get(..i)
+            }
+            None => rest.take(),
+        }
+    })
+}
+
+/// `text` split at the first ASCII byte `sep`, as `str::split_once` does.
+pub(crate) fn split_once_ascii(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = text.bytes().position(|b| b == sep)?;
+    Some((text.get(..i)?, text.get(i + 1..)?))
+}
+
+/// `text` without the spaces and tabs at either end (HTTP's optional whitespace).
+pub(crate) fn trim_ows(text: &str) -> &str {
+    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !is_ows(b)).map_or(start, |i| i + 1);
+    // Both ends are next to ASCII bytes, so they are character boundaries.
+    text.get(start..end.max(start)).unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::copy_short;
+    use super::{copy_short, split_ascii, split_once_ascii, trim_ows};
+
+    #[test]
+    fn ascii_splitting_and_trimming_agree_with_str() {
+        let texts = [
+            "",
+            "/",
+            "//",
+            "a",
+            "a/",
+            "/a",
+            "a//b",
+            "AKID/20150830/us-east-1/s3/aws4_request",
+            "é/ü/",
+            " \t",
+            "\ta b ",
+        ];
+        for text in texts {
+            assert_eq!(split_ascii(text, b'/').collect::<Vec<_>>(), text.split('/').collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(split_once_ascii(text, b'/'), text.split_once('/'), "{text:?}");
+            assert_eq!(trim_ows(text), text.trim_matches([' ', '\t']), "{text:?}");
+        }
+    }
 
     #[test]
     fn copy_short_copies_every_length() {

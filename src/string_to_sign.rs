@@ -113,9 +113,9 @@ impl<'a> StringToSign<'a> {
     pub(crate) fn write_to(&self, sink: &mut impl Sink) {
         sink.put(self.algorithm.as_str().as_bytes());
         sink.put_byte(b'\n');
-        sink.put(self.time.as_str().as_bytes());
+        sink.put(self.time.as_bytes());
         sink.put_byte(b'\n');
-        sink.put(self.scope.date().as_bytes());
+        sink.put(self.scope.date_bytes());
         sink.put_byte(b'/');
         if self.algorithm.scope_has_region() {
             sink.put(self.scope.region().as_bytes());

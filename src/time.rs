@@ -111,7 +111,17 @@ impl AmzDate {
     /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn date_stamp(&self) -> &str {
-        crate::slices::ascii_text(crate::slices::prefix(&self.text, 8))
+        crate::slices::ascii_text(self.date_bytes())
+    }
+
+    /// The bytes of [`AmzDate::as_str`], for a hash, without checking them as text again.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// The bytes of [`AmzDate::date_stamp`].
+    pub(crate) fn date_bytes(&self) -> &[u8] {
+        crate::slices::prefix(&self.text, 8)
     }
 
     /// Seconds since the Unix epoch.

@@ -20,7 +20,9 @@
 
 use core::cmp::Ordering;
 
-use super::encode::{QueryComponentBytes, canonical_byte_len, is_canonical_query_component, write_query_component};
+use super::encode::{
+    QueryComponentBytes, canonical_byte_len, is_canonical_query_component, is_unreserved, write_query_component,
+};
 use crate::digest::Sink;
 
 /// One query parameter, borrowed from the wire form of the query.
@@ -55,6 +57,10 @@ pub(crate) fn params(query: &str) -> impl Iterator<Item = QueryParam<'_>> {
             let (mut i, mut eq) = (0, None);
             let mut canonical = [true, true];
             while let Some(&b) = bytes.get(i) {
+                if is_unreserved(b) {
+                    i += 1;
+                    continue;
+                }
                 match b {
                     b'&' => break,
                     b'=' if eq.is_none() => {

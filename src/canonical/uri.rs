@@ -111,17 +111,22 @@ fn is_normalized(path: &[u8]) -> bool {
         return false;
     };
     // Every segment after the leading slash must be non-empty and not a dot segment; only the
-    // final segment may be empty (a trailing slash), unless the whole path is "/".
-    let mut segments = after_slash.split(|&b| b == b'/').peekable();
-    while let Some(seg) = segments.next() {
-        let last = segments.peek().is_none();
-        match seg {
-            b"." | b".." => return false,
-            b"" if !last => return false,
-            _ => {}
+    // final segment may be empty (a trailing slash), unless the whole path is "/". One pass:
+    // the length of the current segment and how many of its bytes are dots.
+    let is_dots = |len: usize, dots: usize| len > 0 && len <= 2 && dots == len;
+    let (mut len, mut dots) = (0usize, 0usize);
+    for &b in after_slash {
+        if b == b'/' {
+            if len == 0 || is_dots(len, dots) {
+                return false;
+            }
+            (len, dots) = (0, 0);
+        } else {
+            len += 1;
+            dots += usize::from(b == b'.');
         }
     }
-    true
+    !is_dots(len, dots)
 }
 
 /// The path SigV4's normalization makes of the wire path `path`, still as sent on the wire
@@ -158,14 +163,30 @@ pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
 /// `%2E%2E`, `..%2F`, `%2e%2e%5c` or `..;` as names; a router that decodes the path, or splits
 /// it at backslashes or semicolons, reads `..`.
 pub(crate) fn has_dot_segment_in_any_reading(path: &str) -> bool {
-    if !path.contains(['.', '%']) {
+    let (mut dot, mut percent) = (false, false);
+    for b in path.bytes() {
+        dot |= b == b'.';
+        percent |= b == b'%';
+    }
+    if !dot && !percent {
         return false;
     }
+    // Without an escape the path reads as it is and needs no decoding; with one it is decoded
+    // as it is read. No allocation either way.
+    match percent {
+        true => has_dot_segment(percent_encoding::percent_decode_str(path)),
+        false => has_dot_segment(path.bytes()),
+    }
+}
+
+/// Whether the decoded path `bytes` has a `.` or `..` segment (see
+/// [`has_dot_segment_in_any_reading`]).
+fn has_dot_segment(bytes: impl Iterator<Item = u8>) -> bool {
     // What the current segment's name (before any `;`) is so far: 0 empty, 1 `.`, 2 `..`, 3
-    // anything else. No allocation: the path is decoded as it is read.
+    // anything else.
     let mut name = 0u8;
     let mut in_parameter = false;
-    for b in percent_encoding::percent_decode_str(path).chain(core::iter::once(b'/')) {
+    for b in bytes.chain(core::iter::once(b'/')) {
         match b {
             b'/' | b'\\' => {
                 if name == 1 || name == 2 {

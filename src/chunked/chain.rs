@@ -201,7 +201,7 @@ impl ChunkChain {
     fn write_prefix(&self, sink: &mut (impl Sink + ?Sized), algorithm: &str) {
         sink.put(algorithm.as_bytes());
         sink.put_byte(b'\n');
-        sink.put(self.time.as_str().as_bytes());
+        sink.put(self.time.as_bytes());
         sink.put_byte(b'\n');
         sink.put(self.scope.as_bytes());
         sink.put_byte(b'\n');

@@ -233,8 +233,8 @@ impl SigningOutput {
                 name: name.to_owned(),
                 reason: "value cannot be sent as a header",
             })?;
-            let name = HeaderName::from_static(lowercase_static(name));
-            if name == http::header::AUTHORIZATION || name.as_str() == "x-amz-security-token" {
+            let name = header_name(name);
+            if name == http::header::AUTHORIZATION || name == "x-amz-security-token" {
                 v.set_sensitive(true);
             }
             *slot = Some((name, v));
@@ -283,14 +283,18 @@ impl fmt::Debug for SigningOutput {
     }
 }
 
-/// The lowercase spelling of the signer's own header names, as `'static` strings that
-/// [`HeaderName::from_static`] accepts.
-fn lowercase_static(name: &'static str) -> &'static str {
+/// The `HeaderName` of each of the signer's own header names, built at compile time (a name
+/// made at run time with [`HeaderName::from_static`] is checked byte by byte on every request).
+fn header_name(name: &'static str) -> HeaderName {
+    const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+    const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+    const X_AMZ_REGION_SET: HeaderName = HeaderName::from_static("x-amz-region-set");
+    const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
     match name {
-        super::headers::X_AMZ_DATE => "x-amz-date",
-        super::headers::X_AMZ_SECURITY_TOKEN => "x-amz-security-token",
-        super::headers::AUTHORIZATION => "authorization",
-        super::headers::X_AMZ_REGION_SET => "x-amz-region-set",
-        _ => super::headers::X_AMZ_CONTENT_SHA256,
+        super::headers::X_AMZ_DATE => X_AMZ_DATE,
+        super::headers::X_AMZ_SECURITY_TOKEN => X_AMZ_SECURITY_TOKEN,
+        super::headers::AUTHORIZATION => http::header::AUTHORIZATION,
+        super::headers::X_AMZ_REGION_SET => X_AMZ_REGION_SET,
+        _ => X_AMZ_CONTENT_SHA256,
     }
 }

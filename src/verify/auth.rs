@@ -129,6 +129,7 @@ fn parse_signature(algorithm: Algorithm, text: &str) -> Option<Signature> {
 
 /// The credential `AKID/date/region/service/aws4_request` (SigV4) or
 /// `AKID/date/service/aws4_request` (SigV4a), split. SigV4a has no region here.
+#[derive(Debug, PartialEq, Eq)]
 struct CredentialParts<'a> {
     access_key_id: &'a str,
     date: &'a str,
@@ -137,7 +138,41 @@ struct CredentialParts<'a> {
 }
 
 fn split_credential(algorithm: Algorithm, credential: &str) -> Result<CredentialParts<'_>, &'static str> {
-    let mut it = credential.split('/');
+    credential_parts(algorithm, crate::slices::split_ascii(credential, b'/'))
+}
+
+/// [`split_credential`] of the wire form of `X-Amz-Credential`, borrowed from it: the parts
+/// between `/`, `%2F` or `%2f`. `None` when a part holds any other escape, which only decoding
+/// can read. The parts of a valid credential are ASCII letters, digits, `-`, `_` and `.`, none
+/// of which a client escapes, so a presigned URL is read without a copy.
+fn split_wire_credential(algorithm: Algorithm, wire: &str) -> Option<Result<CredentialParts<'_>, &'static str>> {
+    let mut rest = Some(wire);
+    let parts = core::iter::from_fn(move || {
+        let text = rest?;
+        let bytes = text.as_bytes();
+        let separator = bytes.iter().enumerate().find_map(|(i, b)| match b {
+            b'/' => Some((i, 1)),
+            b'%' => Some((i, 3)),
+            _ => None,
+        });
+        match separator {
+            Some((i, len)) => {
+                rest = text.get(i + len..);
+                text.get(..i)
+            }
+            None => rest.take(),
+        }
+    });
+    // Any escape but `%2F` stops the borrowed reading.
+    let only_slashes = wire.match_indices('%').all(|(i, _)| matches!(wire.get(i + 1..i + 3), Some("2F" | "2f")));
+    only_slashes.then(|| credential_parts(algorithm, parts))
+}
+
+/// The credential's parts from an iterator over its `/`-separated pieces.
+fn credential_parts<'a>(
+    algorithm: Algorithm,
+    mut it: impl Iterator<Item = &'a str>,
+) -> Result<CredentialParts<'a>, &'static str> {
     let parts = if algorithm.scope_has_region() {
         (it.next(), it.next(), it.next(), it.next(), it.next(), it.next())
     } else {
@@ -183,15 +218,15 @@ fn check_signed_headers(list: &str) -> Result<(), &'static str> {
 
 /// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
-    let value = value.trim_matches([' ', '\t']);
-    let (algorithm, rest) =
-        value.split_once(' ').ok_or(malformed_header("the Authorization header has no credential"))?;
+    let value = crate::slices::trim_ows(value);
+    let (algorithm, rest) = crate::slices::split_once_ascii(value, b' ')
+        .ok_or(malformed_header("the Authorization header has no credential"))?;
     let algorithm = check_algorithm(algorithm, malformed_header)?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
-    for component in rest.split(',') {
-        let component = component.trim_matches([' ', '\t']);
-        let (key, v) =
-            component.split_once('=').ok_or(malformed_header("an Authorization component is not key=value"))?;
+    for component in crate::slices::split_ascii(rest, b',') {
+        let component = crate::slices::trim_ows(component);
+        let (key, v) = crate::slices::split_once_ascii(component, b'=')
+            .ok_or(malformed_header("an Authorization component is not key=value"))?;
         let slot = match key {
             "Credential" => &mut credential,
             "SignedHeaders" => &mut signed,
@@ -231,15 +266,22 @@ fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
 /// Parses the `X-Amz-*` parameters of a presigned URL.
 fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     let mut found: [Option<Cow<'_, str>>; 8] = Default::default();
+    let mut wire_credential = None;
     for p in params(query) {
         // `claim` refused every spelling but the exact one.
         let Some((param, Spelling::Exact)) = AuthParam::classify(p.key) else { continue };
         let slot = found.get_mut(param.index()).ok_or(malformed_query("internal"))?;
-        if slot.replace(decode(p.value)?).is_some() {
+        // The credential is read from its wire form below; every other value is decoded here.
+        let repeated = match param {
+            AuthParam::Credential => wire_credential.replace(p.value).is_some() || slot.is_some(),
+            _ => slot.replace(decode(p.value)?).is_some(),
+        };
+        if repeated {
             return Err(malformed_query("a signing query parameter is repeated"));
         }
     }
-    let [algorithm, credential, date, expires, signed, signature, token, region_set] = found;
+    let [algorithm, _, date, expires, signed, signature, token, region_set] = found;
+    let credential = wire_credential;
     let missing = "the presigned URL lacks one of X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature";
     let (Some(algorithm), Some(credential), Some(date), Some(expires), Some(signed), Some(signature)) =
         (algorithm, credential, date, expires, signed, signature)
@@ -257,10 +299,24 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     check_signed_headers(&signed).map_err(malformed_query)?;
     let signature = parse_signature(algorithm, &signature)
         .ok_or(malformed_query("X-Amz-Signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
-    let parts = split_credential(algorithm, &credential).map_err(malformed_query)?;
-    let owned = |s: &str| Cow::Owned(s.to_owned());
+    // Borrowed from the query when the credential has no escape but `%2F`, as clients write
+    // it; otherwise decoded and copied.
+    let (access_key_id, date_part, region, service) = match split_wire_credential(algorithm, credential) {
+        Some(parts) => {
+            let parts = parts.map_err(malformed_query)?;
+            let b = Cow::Borrowed;
+            (b(parts.access_key_id), b(parts.date), b(parts.region), b(parts.service))
+        }
+        None => {
+            let decoded = decode(credential)?;
+            // A credential with other escapes: decoded and copied.
+            let parts = split_credential(algorithm, &decoded).map_err(malformed_query)?;
+            let owned = |s: &str| Cow::Owned(s.to_owned());
+            (owned(parts.access_key_id), owned(parts.date), owned(parts.region), owned(parts.service))
+        }
+    };
     let region = match (algorithm.scope_has_region(), region_set) {
-        (true, None) => owned(parts.region),
+        (true, None) => region,
         (false, Some(set)) => set,
         (true, Some(_)) => return Err(malformed_query("X-Amz-Region-Set is only part of a SigV4a presigned URL")),
         (false, None) => return Err(malformed_query("a SigV4a presigned URL needs X-Amz-Region-Set")),
@@ -268,13 +324,46 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     Ok(Claim {
         algorithm,
         location: Location::Query { expires },
-        access_key_id: owned(parts.access_key_id),
-        date: owned(parts.date),
+        access_key_id,
+        date: date_part,
         region,
-        service: owned(parts.service),
+        service,
         signed_headers: signed,
         signature,
         query_date: Some(date),
         query_token: token,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, split_credential, split_wire_credential};
+    use crate::string_to_sign::Algorithm;
+
+    #[test]
+    fn the_wire_credential_reads_as_the_decoded_one() {
+        let wires = [
+            "AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request",
+            "AKID%2f20150830%2fus-east-1%2fs3%2faws4_request",
+            "AKID/20150830/us-east-1/s3/aws4_request",
+            "AKID%2F20150830/us-east-1%2Fs3/aws4_request",
+            "AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request%2F",
+            "AKID%2F20150830%2Fus-east-1%2Fs3",
+            "AK%2FID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request",
+            "%2F%2F%2F%2F",
+            "",
+            "AKID%2F2015083%2Fus-east-1%2Fs3%2Faws4_request",
+        ];
+        for algorithm in [Algorithm::HmacSha256, Algorithm::EcdsaP256Sha256] {
+            for wire in wires {
+                let decoded = decode(wire).unwrap_or_else(|e| panic!("{e}"));
+                let borrowed = split_wire_credential(algorithm, wire).unwrap_or_else(|| panic!("{wire:?} borrowed"));
+                assert_eq!(borrowed, split_credential(algorithm, &decoded), "{wire:?}");
+            }
+        }
+        // Any other escape is left to decoding.
+        for wire in ["%41KID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request", "AKID%2F20150830%2Fus-east-1%2Fs3%2", "%"] {
+            assert!(split_wire_credential(Algorithm::HmacSha256, wire).is_none(), "{wire:?}");
+        }
+    }
 }
