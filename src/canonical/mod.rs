@@ -120,6 +120,9 @@ pub struct CanonicalRequest<'a> {
     query: InlineVec<QueryParam<'a>, INLINE_ITEMS>,
     headers: InlineVec<HeaderEntry<'a>, INLINE_ITEMS>,
     payload: &'a str,
+    /// The query-parameter limit the request went over, if it did (see
+    /// [`CanonicalRequest::check_limits`]); reading stopped there.
+    over_limit: Option<usize>,
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -136,12 +139,24 @@ impl<'a> CanonicalRequest<'a> {
         excluded: &ExcludedHeaders,
         payload: &'a PayloadHash,
     ) -> Result<Self, SignError> {
-        Self::build(request, uri_mode, HeaderSelection::Exclude(excluded), &[], payload.as_str(), &[])
+        let canonical = Self::build(request, uri_mode, HeaderSelection::Exclude(excluded), &[], payload.as_str(), &[]);
+        canonical.check_limits()?;
+        Ok(canonical)
+    }
+
+    /// [`SignError::Limit`] when the request had more query parameters than its limits allow;
+    /// every caller of [`CanonicalRequest::build`] checks this before using the result.
+    pub(crate) fn check_limits(&self) -> Result<(), SignError> {
+        match self.over_limit {
+            Some(limit) => Err(SignError::Limit { what: "query parameters", limit }),
+            None => Ok(()),
+        }
     }
 
     /// The canonical request of `request` with the headers `selection` picks, the query without
     /// the parameters `skip_params` (a presigned URL's `X-Amz-Signature`, by its exact name), and the
-    /// headers that a signer adds.
+    /// headers that a signer adds. Check [`CanonicalRequest::check_limits`] before using it:
+    /// returning the request itself, rather than a `Result`, lets it be built in the caller's place.
     pub(crate) fn build(
         request: &'a SignableRequest<'a>,
         uri_mode: UriMode,
@@ -149,33 +164,42 @@ impl<'a> CanonicalRequest<'a> {
         skip_params: &[AuthParam],
         payload: &'a str,
         extra_headers: &[(&'a str, &'a str)],
-    ) -> Result<Self, SignError> {
+    ) -> Self {
         let limits = request.limits();
-        let mut query = InlineVec::new();
+        let given = request.headers();
+        // Built in place: the two inline vectors are most of this struct's size, and filling
+        // them where they will stay saves moving them into it.
+        let mut this = Self {
+            method: request.method(),
+            path: request.path(),
+            uri_mode,
+            query: InlineVec::new(),
+            headers: InlineVec::with_capacity(given.len() + extra_headers.len()),
+            payload,
+            over_limit: None,
+        };
         for p in query::params(request.query()) {
             // By exact name: the verifier refused every other spelling of these (`AuthParam::classify`).
             if skip_params.iter().any(|param| param.name() == p.key) {
                 continue;
             }
-            if query.len() >= limits.max_query_params {
-                return Err(SignError::Limit { what: "query parameters", limit: limits.max_query_params });
+            if this.query.len() >= limits.max_query_params {
+                this.over_limit = Some(limits.max_query_params);
+                break;
             }
-            query.push(p);
+            this.query.push(p);
         }
-        query::sort(&mut query);
+        query::sort(&mut this.query);
 
-        let given = request.headers();
-        let mut headers = InlineVec::with_capacity(given.len() + extra_headers.len());
         let all = given.iter().chain(extra_headers.iter());
         for (index, &(name, value)) in all.enumerate() {
             if !selection.includes(name) {
                 continue;
             }
-            headers.push(HeaderEntry::new(name, value, index));
+            this.headers.push(HeaderEntry::new(name, value, index));
         }
-        headers::sort(&mut headers);
-
-        Ok(Self { method: request.method(), path: request.path(), uri_mode, query, headers, payload })
+        headers::sort(&mut this.headers);
+        this
     }
 
     /// Adds query parameters (the presign `X-Amz-*` ones) and sorts again.

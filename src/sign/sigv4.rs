@@ -306,7 +306,8 @@ impl SigV4Signer {
         };
 
         let selection = HeaderSelection::Exclude(&s.excluded_headers);
-        let mut canonical = CanonicalRequest::build(request, s.uri_mode, selection, &[], payload_line, added.signed())?;
+        let mut canonical = CanonicalRequest::build(request, s.uri_mode, selection, &[], payload_line, added.signed());
+        canonical.check_limits()?;
 
         let mut out = SigningOutput::with_capacity(output_capacity(request, creds, &scope));
         let akid = creds.access_key_id();

@@ -211,8 +211,8 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             skip,
             payload_line.as_str(),
             &[],
-        )
-        .map_err(invalid)?;
+        );
+        canonical.check_limits().map_err(invalid)?;
         let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
         let sts = StringToSign::new(self.time, scope, canonical.hash()).with_algorithm(self.claim.algorithm);
         if !v.keys().signature_matches(&credential, &self.claim, &sts, &scope)? {
