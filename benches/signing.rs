@@ -2,10 +2,13 @@
 //! presigning) and beside a floor, on the same input, with the same settings, in the same run.
 //!
 //! The floor is the cryptography no SigV4 implementation can skip: SHA-256 over a byte string as
-//! long as the request's canonical request, and HMAC-SHA256 keyed with a 32-byte key over a byte
-//! string as long as its string to sign (with a fresh key, also the four chained HMACs of key
-//! derivation over inputs of the same lengths). It uses `sha2` and `hmac`, as sigv4-kit does. The
-//! lengths come from our own `CanonicalRequest` and `StringToSign` texts, computed before measuring.
+//! long as the request's canonical request, and HMAC-SHA256 over a byte string as long as its
+//! string to sign, computed from an HMAC state keyed once (with a 32-byte key) and cloned per call;
+//! with a fresh key, the four chained HMACs of key derivation over inputs of the same lengths and
+//! an HMAC keyed with their result. It uses `sha2` and `hmac`, as sigv4-kit does. The lengths come
+//! from our own `CanonicalRequest` and `StringToSign` texts, computed before measuring. The
+//! requests, the checks and the floor are in `benches/common/mod.rs`, which the interleaved peer
+//! comparison in `benches/compare` shares.
 //!
 //! Benchmark ids are `<group>/<impl>` or `<group>/<impl>/<param>`, with `<impl>` one of
 //! `sigv4-kit`, `aws-sigv4`, `rusty-s3` and `floor`; `benches/report.sh` reads them back. The
@@ -30,21 +33,17 @@
 // Test and example code may default where the library may not (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
-use std::hint::black_box;
-use std::task::{Context, Poll, Waker};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod common;
 
-use aws_credential_types::Credentials as AwsCredentials;
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest as AwsSignableRequest,
-    SignatureLocation as AwsLocation, SigningParams as AwsSigningParams, SigningSettings as AwsSettings,
-    UriPathNormalizationMode, sign as aws_sign,
-};
+use std::hint::black_box;
+use std::time::Duration;
+
+use aws_sigv4::http_request::{PayloadChecksumKind, SigningParams as AwsSigningParams, SigningSettings as AwsSettings};
 use aws_sigv4::sign::{v4, v4a};
 use aws_smithy_runtime_api::client::identity::Identity;
+use common::*;
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::ecdsa::{Signature as P256Signature, SigningKey as P256SigningKey};
 use rusty_s3::S3Action;
@@ -53,29 +52,11 @@ use sigv4_kit::sign::{Explanation, PayloadMode, SigV4Signer, SigningSettings};
 use sigv4_kit::sigv4a::EcdsaKey;
 use sigv4_kit::sigv4a::RegionSet;
 use sigv4_kit::spec::{CanonicalRequest, CredentialScope, ExcludedHeaders, SigningKey, sha256};
-use sigv4_kit::verify::{CredentialProvider, MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
-use sigv4_kit::{AmzDate, Credentials, FixedClock, Limits, PayloadHash, SignableRequest, UriMode};
+use sigv4_kit::verify::{CredentialProvider, Verifier};
+use sigv4_kit::{Credentials, FixedClock, Limits, PayloadHash, SignableRequest, UriMode};
 
-const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const REGION: &str = "us-east-1";
-/// `20150830T123600Z`.
-const UNIX: u64 = 1_440_938_160;
-/// The service of the generic (non-S3) requests: normalized, double-encoded paths.
-const SERVICE: &str = "service";
 /// The region set of the SigV4a requests.
 const REGION_SET: &str = "us-east-1,us-west-2";
-
-/// A typical GET: five headers (host included) and a three-parameter query.
-const GET_URI: &str =
-    "https://example.amazonaws.com/photos/2015/08/index.json?prefix=beach%20day&max-keys=100&list-type=2";
-const GET_HEADERS: [(&str, &str); 5] = [
-    ("host", "example.amazonaws.com"),
-    ("accept", "application/json"),
-    ("x-amz-user-agent", "aws-sdk-rust/1.0 os/linux lang/rust"),
-    ("amz-sdk-invocation-id", "6d0fd4c4-0c3b-4d9c-9f3e-5b7c1e0a2f11"),
-    ("amz-sdk-request", "attempt=1; max=3"),
-];
 
 /// An S3 `PutObject` whose body was hashed elsewhere (streamed from disk, say).
 const PUT_URI: &str = "https://examplebucket.s3.amazonaws.com/photos/2015/08/beach%20day.jpg";
@@ -89,25 +70,8 @@ const PUT_HEADERS: [(&str, &str); 5] = [
 /// The SHA-256 of the PUT's body, as `x-amz-content-sha256` carries it.
 const PUT_BODY_SHA256: &str = "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072";
 
-/// An S3 object to presign a GET for.
+/// The endpoint rusty-s3 presigns the S3 GET against.
 const S3_ENDPOINT: &str = "https://s3.amazonaws.com";
-const S3_BUCKET: &str = "examplebucket";
-const S3_KEY: &str = "photos/2015/08/beach.jpg";
-const PRESIGN_SECS: u64 = 86_400;
-
-fn time() -> AmzDate {
-    AmzDate::from_unix(UNIX as i64).unwrap_or_else(|e| panic!("fixed time: {e}"))
-}
-
-fn system_time() -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(UNIX)
-}
-
-fn ours(service: &str, settings: SigningSettings) -> SigV4Signer {
-    SigV4Signer::new(Credentials::new(ACCESS_KEY_ID, SECRET), REGION, service)
-        .with_settings(settings)
-        .with_clock(FixedClock::new(time()))
-}
 
 /// Ours for SigV4a in `REGION_SET`.
 fn ours_v4a(service: &str, settings: SigningSettings) -> SigV4Signer {
@@ -117,187 +81,10 @@ fn ours_v4a(service: &str, settings: SigningSettings) -> SigV4Signer {
         .with_clock(FixedClock::new(time()))
 }
 
-fn aws_identity() -> Identity {
-    AwsCredentials::new(ACCESS_KEY_ID, SECRET, None, None, "bench").into()
-}
-
-fn aws_params<'a>(identity: &'a Identity, service: &'a str, settings: AwsSettings) -> AwsSigningParams<'a> {
-    v4::SigningParams::builder()
-        .identity(identity)
-        .region(REGION)
-        .name(service)
-        .time(system_time())
-        .settings(settings)
-        .build()
-        .unwrap_or_else(|e| panic!("aws-sigv4 params: {e}"))
-        .into()
-}
-
 /// aws-sigv4's SigV4a parameters for `REGION_SET`.
 fn aws_params_v4a<'a>(identity: &'a Identity, service: &'a str, settings: AwsSettings) -> AwsSigningParams<'a> {
     let params = v4a::SigningParams::builder().identity(identity).region_set(REGION_SET).name(service);
     params.time(system_time()).settings(settings).build().unwrap_or_else(|e| panic!("aws-sigv4a params: {e}")).into()
-}
-
-/// aws-sigv4's S3 settings: paths as sent, encoded once.
-fn aws_s3_settings() -> AwsSettings {
-    let mut settings = AwsSettings::default();
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    settings
-}
-
-/// Our settings for the presigned S3 GET: host signed, `UNSIGNED-PAYLOAD`, 24 hours.
-fn presign_settings() -> SigningSettings {
-    SigningSettings::s3().with_presign(PRESIGN_SECS).with_payload(PayloadMode::Unsigned)
-}
-
-/// aws-sigv4's settings for the same presigned S3 GET.
-fn aws_presign_settings() -> AwsSettings {
-    let mut settings = aws_s3_settings();
-    settings.signature_location = AwsLocation::QueryParams;
-    settings.expires_in = Some(Duration::from_secs(PRESIGN_SECS));
-    settings
-}
-
-/// The S3 GET to presign.
-fn s3_get() -> http::Request<Vec<u8>> {
-    http_request("GET", &format!("https://{S3_BUCKET}.s3.amazonaws.com/{S3_KEY}"), &[])
-}
-
-fn http_request(method: &str, uri: &str, headers: &[(&str, &str)]) -> http::Request<Vec<u8>> {
-    let mut builder = http::Request::builder().method(method).uri(uri);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    builder.body(Vec::new()).unwrap_or_else(|e| panic!("request: {e}"))
-}
-
-/// How aws-sigv4 sees the payload of a request.
-#[derive(Clone, Copy)]
-enum AwsBody<'a> {
-    /// The request's body bytes, hashed while signing.
-    Bytes,
-    /// `UNSIGNED-PAYLOAD`.
-    Unsigned,
-    /// A hex SHA-256 computed elsewhere.
-    Precomputed(&'a str),
-}
-
-/// Signs with aws-sigv4 as a client does: a view of the `http::Request`, `sign`, then apply.
-/// Returns the signature.
-fn aws_sign_request(request: &mut http::Request<Vec<u8>>, params: &AwsSigningParams<'_>, body: AwsBody<'_>) -> String {
-    let uri = request.uri().to_string();
-    let headers = request.headers().iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default()));
-    let body = match body {
-        AwsBody::Bytes => SignableBody::Bytes(request.body()),
-        AwsBody::Unsigned => SignableBody::UnsignedPayload,
-        AwsBody::Precomputed(hash) => SignableBody::Precomputed(hash.to_owned()),
-    };
-    let signable = AwsSignableRequest::new(request.method().as_str(), uri, headers, body)
-        .unwrap_or_else(|e| panic!("aws-sigv4 signable: {e}"));
-    let (instructions, signature) =
-        aws_sign(signable, params).unwrap_or_else(|e| panic!("aws-sigv4 sign: {e}")).into_parts();
-    instructions.apply_to_request_http1x(request);
-    signature
-}
-
-/// Ours through `SigV4Signer::sign`; returns the signature as hex.
-fn our_sign_request(signer: &SigV4Signer, request: &mut http::Request<Vec<u8>>) -> String {
-    signer.sign(request).unwrap_or_else(|e| panic!("sign: {e}")).signature().to_string()
-}
-
-/// Our canonical request and string to sign for `request` (texts built by `CanonicalRequest` and
-/// `StringToSign`'s `Display`), checked against what `SigV4Signer::sign` produces.
-fn explain(signer: &SigV4Signer, request: &http::Request<Vec<u8>>) -> Explanation {
-    let limits = signer.settings().limits;
-    let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), limits)
-        .unwrap_or_else(|e| panic!("view: {e}"));
-    let payload = signer.payload_hash(request.body());
-    let explanation = signer.explain_at(&view, &payload, time()).unwrap_or_else(|e| panic!("explain: {e}"));
-    let signed = our_sign_request(signer, &mut request.clone());
-    assert_eq!(explanation.output.signature().to_string(), signed, "explain_at and sign agree");
-    explanation
-}
-
-/// Checks that ours and aws-sigv4 agree on `request` (the same signature, byte for byte), so the
-/// benchmarks compare the same work, and returns our explanation of it.
-fn agree(
-    signer: &SigV4Signer,
-    params: &AwsSigningParams<'_>,
-    body: AwsBody<'_>,
-    request: &http::Request<Vec<u8>>,
-) -> Explanation {
-    let theirs = aws_sign_request(&mut request.clone(), params, body);
-    let mine = our_sign_request(signer, &mut request.clone());
-    assert_eq!(mine, theirs, "sigv4-kit and aws-sigv4 disagree on {request:?}");
-    explain(signer, request)
-}
-
-/// The unavoidable SHA-256 and HMAC-SHA256 work of one request, over byte strings of the lengths of
-/// its canonical request, string to sign and key-derivation inputs.
-struct Floor {
-    canonical: Vec<u8>,
-    string_to_sign: Vec<u8>,
-    key: [u8; 32],
-    /// `"AWS4" + secret`, date, region, service, `"aws4_request"`.
-    derivation: [Vec<u8>; 5],
-}
-
-type HmacSha256 = Hmac<Sha256>;
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).unwrap_or_else(|e| panic!("hmac: {e}"));
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-impl Floor {
-    fn new(canonical_len: usize, string_to_sign_len: usize, secret: &str, region: &str, service: &str) -> Self {
-        let filler = |len: usize, byte: u8| vec![byte; len];
-        Self {
-            canonical: filler(canonical_len, b'c'),
-            string_to_sign: filler(string_to_sign_len, b's'),
-            key: [0x5a; 32],
-            derivation: [
-                filler(4 + secret.len(), b'k'),
-                filler(8, b'd'),
-                filler(region.len(), b'r'),
-                filler(service.len(), b'v'),
-                filler("aws4_request".len(), b'a'),
-            ],
-        }
-    }
-
-    fn of(explanation: &Explanation, secret: &str, region: &str, service: &str) -> Self {
-        Self::new(explanation.canonical_request.len(), explanation.string_to_sign.len(), secret, region, service)
-    }
-
-    fn canonical_len(&self) -> usize {
-        self.canonical.len()
-    }
-
-    /// The four chained HMACs of key derivation.
-    fn derive(&self) -> [u8; 32] {
-        let [secret, date, region, service, terminator] = &self.derivation;
-        let k = hmac(black_box(secret), black_box(date));
-        let k = hmac(&k, black_box(region));
-        let k = hmac(&k, black_box(service));
-        hmac(&k, black_box(terminator))
-    }
-
-    /// Hash the canonical request, sign the string to sign with a cached key.
-    fn sign_cached(&self) -> [u8; 32] {
-        black_box(<[u8; 32]>::from(Sha256::digest(black_box(&self.canonical))));
-        hmac(black_box(&self.key), black_box(&self.string_to_sign))
-    }
-
-    /// Hash the canonical request, derive the key, sign the string to sign.
-    fn sign_fresh(&self) -> [u8; 32] {
-        black_box(<[u8; 32]>::from(Sha256::digest(black_box(&self.canonical))));
-        let key = self.derive();
-        hmac(&key, black_box(&self.string_to_sign))
-    }
 }
 
 /// The unavoidable work of one SigV4a request: SHA-256 over as many bytes as its canonical request,
@@ -331,17 +118,6 @@ impl EcdsaFloor {
         black_box(<[u8; 32]>::from(Sha256::digest(black_box(&self.lengths.canonical))));
         let digest = Sha256::digest(black_box(&self.lengths.string_to_sign));
         self.key.verifying_key().verify_prehash(&digest, black_box(&self.signature)).is_ok()
-    }
-}
-
-/// Polls a future that is ready at once (the verifier with a `MemoryProvider` is).
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
     }
 }
 
@@ -477,14 +253,6 @@ fn presign_get(c: &mut Criterion) {
     group.finish();
 }
 
-fn provider() -> MemoryProvider {
-    MemoryProvider::new().with_key(
-        ACCESS_KEY_ID,
-        SECRET,
-        Principal::new("123456789012", "arn:aws:iam::123456789012:user/bench", PrincipalKind::IamUser),
-    )
-}
-
 /// Verifies `signed` (a GET without a body) in a group `name` beside `floor`, the floor of the request.
 /// The verifier's key cache is warmed first. No body is hashed in the measured call: a
 /// header-signed request gets the empty body's digest, precomputed, as a gateway that hashes the
@@ -528,29 +296,6 @@ fn bench_verify<T>(
     group.finish();
 }
 
-/// `parts` with the last hex digit of its signature (header or query) changed.
-fn forge(parts: &http::request::Parts) -> http::request::Parts {
-    let flip = |text: &str| {
-        let mut text = text.to_owned();
-        let last = text.pop().unwrap_or('0');
-        text.push(if last == '0' { '1' } else { '0' });
-        text
-    };
-    let mut forged = parts.clone();
-    if let Some(auth) = parts.headers.get("authorization") {
-        let auth = flip(auth.to_str().unwrap_or_default());
-        forged.headers.insert("authorization", auth.parse().unwrap_or_else(|e| panic!("forge: {e}")));
-    } else {
-        forged.uri = flip(&parts.uri.to_string()).parse().unwrap_or_else(|e| panic!("forge: {e}"));
-    }
-    forged
-}
-
-/// The verifier of header-signed requests for `SERVICE`.
-fn header_verifier() -> Verifier {
-    Verifier::new(VerifierConfig::new([SERVICE])).with_clock(FixedClock::new(time()))
-}
-
 /// Verifying the header-signed GET (signed by us; the verifier recomputes the same canonical
 /// request, so the floor is the signer's).
 fn verify_header(c: &mut Criterion) {
@@ -567,8 +312,7 @@ fn verify_presigned(c: &mut Criterion) {
     let mut request = s3_get();
     let floor = Floor::of(&explain(&signer, &request), SECRET, REGION, "s3");
     our_sign_request(&signer, &mut request);
-    let verifier = Verifier::new(VerifierConfig::new(["s3"]).with_s3_rules()).with_clock(FixedClock::new(time()));
-    bench_verify(c, "verify_presigned", &verifier, request, || floor.sign_cached());
+    bench_verify(c, "verify_presigned", &s3_verifier(), request, || floor.sign_cached());
 }
 
 /// Canonicalization alone: our canonical request of the GET, hashed by streaming or built as text
@@ -723,22 +467,6 @@ fn sigv4a_ecdsa(c: &mut Criterion) {
     group.bench_function("sigv4-kit", |b| b.iter(|| mine.sign(black_box(sts.as_bytes()))));
     group.bench_function("aws-sigv4", |b| b.iter(|| v4a::calculate_signature(&theirs, black_box(sts.as_bytes()))));
     group.finish();
-}
-
-/// A GET with `headers` headers (host included), `params` query parameters and a path of
-/// `path_len` bytes (a multiple of 10).
-fn scaled_request(headers: usize, params: usize, path_len: usize) -> http::Request<Vec<u8>> {
-    let path = if path_len == 0 { "/".to_owned() } else { "/file%20ab".repeat(path_len / 10) };
-    let query: Vec<String> = (0..params).map(|i| format!("key-{i:03}=value%20{i:03}")).collect();
-    let uri = match query.is_empty() {
-        true => format!("https://example.amazonaws.com{path}"),
-        false => format!("https://example.amazonaws.com{path}?{}", query.join("&")),
-    };
-    let names: Vec<String> = (1..headers).map(|i| format!("x-amz-meta-field-{i:02}")).collect();
-    let values: Vec<String> = (1..headers).map(|i| format!("value number {i:02} of the scaling test")).collect();
-    let mut pairs = vec![("host", "example.amazonaws.com")];
-    pairs.extend(names.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
-    http_request("GET", &uri, &pairs)
 }
 
 /// Header signing (cached key for ours) as the request grows in headers, query parameters and path
