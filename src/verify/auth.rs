@@ -205,7 +205,8 @@ fn credential_parts<'a>(
 fn check_signed_headers(list: &str) -> Result<(), &'static str> {
     let mut prev: Option<&str> = None;
     for name in crate::canonical::split_names(list) {
-        if name.is_empty() || !name.bytes().all(|b| crate::request::is_tchar(b) && !b.is_ascii_uppercase()) {
+        // No early exit: the loop is one table load per byte, and names are short.
+        if name.is_empty() || !name.bytes().fold(true, |ok, b| ok & is_lowercase_tchar(b)) {
             return Err("SignedHeaders must be lowercase header names separated by ';'");
         }
         if prev.is_some_and(|p| p >= name) {
@@ -215,6 +216,26 @@ fn check_signed_headers(list: &str) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// Whether `b` may appear in a lowercase header name: an HTTP `tchar` that is not an uppercase
+/// ASCII letter.
+#[inline]
+#[allow(clippy::indexing_slicing)] // a `u8` cannot index past 256 entries
+fn is_lowercase_tchar(b: u8) -> bool {
+    LOWERCASE_TCHAR[b as usize]
+}
+
+/// [`is_lowercase_tchar`] by byte value.
+#[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
+const LOWERCASE_TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = crate::request::is_tchar(b as u8) && !(b as u8).is_ascii_uppercase();
+        b += 1;
+    }
+    table
+};
 
 /// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
