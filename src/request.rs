@@ -285,20 +285,11 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
 
 /// `tchar` by byte value, so that checking a name is one load per byte.
 #[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
-const TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-            );
-        b += 1;
-    }
-    table
-};
+const TCHAR: [bool; 256] = crate::slices::byte_table!(|c| c.is_ascii_alphanumeric()
+    || matches!(
+        c,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+    ));
 
 /// Whether every byte of `s` is a `tchar`.
 fn is_token(s: &str) -> bool {

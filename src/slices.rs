@@ -46,6 +46,22 @@ pub(crate) fn ascii_text(bytes: &[u8]) -> &str {
     }
 }
 
+/// A `[bool; 256]` of whether each byte value satisfies a predicate, built at compile time, so
+/// that classifying a byte on a hot path is one load: `byte_table!(|c| c.is_ascii_digit())`.
+macro_rules! byte_table {
+    (|$c:ident| $predicate:expr) => {{
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $c = i as u8;
+            table[i] = $predicate;
+            i += 1;
+        }
+        table
+    }};
+}
+pub(crate) use byte_table;
+
 /// Copies `src` into `dst`, slices of the same length (a caller's invariant; were they not,
 /// only the bytes both have in common would be copied). Short copies, the separators and
 /// header names a canonical request is made of, use a few fixed-size moves instead of a call

@@ -227,15 +227,8 @@ fn is_lowercase_tchar(b: u8) -> bool {
 
 /// [`is_lowercase_tchar`] by byte value.
 #[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
-const LOWERCASE_TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = crate::request::is_tchar(b as u8) && !(b as u8).is_ascii_uppercase();
-        b += 1;
-    }
-    table
-};
+const LOWERCASE_TCHAR: [bool; 256] =
+    crate::slices::byte_table!(|c| crate::request::is_tchar(c) && !c.is_ascii_uppercase());
 
 /// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
