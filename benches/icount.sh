@@ -55,7 +55,7 @@ run() {
 describe() {
   local sha
   sha=$(git rev-parse --short HEAD)
-  if [[ -n $(git status --porcelain -- src Cargo.toml Cargo.lock "$package") ]]; then sha="$sha + uncommitted changes"; fi
+  if [[ -n $(git status --porcelain -- src Cargo.toml Cargo.lock "$package"/{Cargo.toml,Cargo.lock,icount.rs}) ]]; then sha="$sha + uncommitted changes"; fi
   echo "$sha"
 }
 

@@ -135,15 +135,17 @@ def main():
     took = f" in {args.seconds} s" if args.seconds is not None else ""
     columns = f"*{args.head_label}* is the working tree"
     if base is not None:
-        columns = f"*{args.base_label}* is the baseline commit, {columns}"
+        columns = f"*{args.base_label}* is the baseline, {columns}; *now / before* divides the two"
     text = f"""# Instruction counts
 
 <!-- Written by benches/icount.sh (benches/icount/table.py); do not edit by hand. -->
 
-Instructions executed by each benchmarked call: callgrind's `Ir`, counted by {args.runner} with
-valgrind, for the benchmarks of `benches/icount/icount.rs`. From `{args.command}`, {when}{took}:
-{machine()}; {command_output("rustc", "--version")}; {command_output("valgrind", "--version")}.
-{columns}.
+Instructions executed by each benchmarked call (callgrind's `Ir`) of `benches/icount/icount.rs`.
+
+* Command: `{args.command}`, {when}{took}.
+* Columns: {columns}.
+* Machine: {machine()}.
+* Tools: {command_output("rustc", "--version")}; {command_output("valgrind", "--version")}; {args.runner}.
 
 Valgrind does not advertise SHA-NI to the program it runs, so `sha2` takes its portable SHA-256
 path: these are counts of that path, the same on any x86-64 machine with the same toolchain and
