@@ -287,6 +287,7 @@ fn signing_key(scope: CredentialScope<'static>) -> SigningKey {
     SigningKey::derive(black_box(SECRET), black_box(&scope))
 }
 
+/// The S3 PUT's credential scope.
 fn scope() -> CredentialScope<'static> {
     CredentialScope::new(time(), REGION, "s3").unwrap_or_else(|e| panic!("scope: {e}"))
 }
@@ -301,7 +302,7 @@ fn body() -> Vec<u8> {
 fn chain() -> ChunkChain {
     let mut put = Case::Put.request();
     let seed = Case::Put.signer().sign(&mut put).unwrap_or_else(|e| panic!("seed: {e}")).signature();
-    let scope = CredentialScope::new(time(), REGION, "s3").unwrap_or_else(|e| panic!("scope: {e}"));
+    let scope = scope();
     ChunkChain::new(SigningKey::derive(SECRET, &scope), time(), &scope, seed)
 }
 
