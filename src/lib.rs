@@ -137,6 +137,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
+// An error built eagerly for `ok_or` is built, and dropped, on every success.
+#![warn(clippy::or_fun_call)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(test),

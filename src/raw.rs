@@ -83,11 +83,12 @@ impl RawRequest {
     /// assert!(RawRequest::parse_with_limits(b"GET / HTTP/1.1\nA:1\nB:2\n\n", limits).is_err());
     /// ```
     pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Self, ParseError> {
-        let (first, mut rest, crlf) = next_line(input).ok_or(ParseError::at_line("raw request", 1, "empty request"))?;
+        let (first, mut rest, crlf) =
+            next_line(input).ok_or_else(|| ParseError::at_line("raw request", 1, "empty request"))?;
         let first = core::str::from_utf8(first)
             .map_err(|_| ParseError::at_line("raw request", 1, "request line is not UTF-8"))?;
         let (method, after) =
-            first.split_once(' ').ok_or(ParseError::at_line("raw request", 1, "request line has no target"))?;
+            first.split_once(' ').ok_or_else(|| ParseError::at_line("raw request", 1, "request line has no target"))?;
         let (target, version) = match after.rsplit_once(' ') {
             Some((t, v)) if v.starts_with("HTTP/") => (t, v),
             _ => (after, "HTTP/1.1"),
@@ -115,11 +116,9 @@ impl RawRequest {
                 return Err(ParseError::at_line("raw request", line_no, "headers exceed the byte limit"));
             }
             if matches!(line.first(), Some(b' ' | b'\t')) {
-                let (_, value) = headers.last_mut().ok_or(ParseError::at_line(
-                    "raw request",
-                    line_no,
-                    "continuation line before any header",
-                ))?;
+                let (_, value) = headers.last_mut().ok_or_else(|| {
+                    ParseError::at_line("raw request", line_no, "continuation line before any header")
+                })?;
                 let more = utf8(line, line_no, "header value is not UTF-8")?;
                 let more = crate::request::trim_ows(&more);
                 if !value.is_empty() && !more.is_empty() {

@@ -109,7 +109,7 @@ impl Signature {
             return Err(ParseError::new(WHAT, DER_HEX));
         }
         let mut bytes = [0u8; MAX_SIGNATURE_LEN];
-        let out = bytes.get_mut(..len).ok_or(ParseError::new(WHAT, DER_HEX))?;
+        let out = bytes.get_mut(..len).ok_or_else(|| ParseError::new(WHAT, DER_HEX))?;
         if !crate::digest::decode_lower_hex(s.as_bytes(), out) {
             return Err(ParseError::new(WHAT, DER_HEX));
         }

@@ -71,7 +71,7 @@ impl AmzDate {
         let year = u32::try_from(year)
             .ok()
             .filter(|y| *y <= 9999)
-            .ok_or(ParseError::new("time", "year outside 0000..=9999"))?;
+            .ok_or_else(|| ParseError::new("time", "year outside 0000..=9999"))?;
         let mut text = *b"00000000T000000Z";
         let fields: [(usize, u32, usize); 6] = [
             (0, year, 4),
@@ -161,29 +161,31 @@ impl AmzDate {
     pub fn parse_http_date(s: &str) -> Result<Self, ParseError> {
         let err = |reason| ParseError::new("http date", reason);
         let mut parts = s.split_ascii_whitespace();
-        let mut first = parts.next().ok_or(err("empty date"))?;
+        let mut first = parts.next().ok_or_else(|| err("empty date"))?;
         let weekday = match first.strip_suffix(',') {
             Some(w) => {
-                let idx = WEEKDAYS.iter().position(|d| *d == w).ok_or(err("unknown weekday"))?;
-                first = parts.next().ok_or(err("missing day"))?;
+                let idx = WEEKDAYS.iter().position(|d| *d == w).ok_or_else(|| err("unknown weekday"))?;
+                first = parts.next().ok_or_else(|| err("missing day"))?;
                 Some(idx)
             }
             None => None,
         };
-        let day: u8 = (first.len() <= 2).then(|| first.parse().ok()).flatten().ok_or(err("invalid day"))?;
-        let month_name = parts.next().ok_or(err("missing month"))?;
-        let month = MONTHS.iter().position(|m| *m == month_name).ok_or(err("unknown month"))?;
+        let day: u8 = (first.len() <= 2).then(|| first.parse().ok()).flatten().ok_or_else(|| err("invalid day"))?;
+        let month_name = parts.next().ok_or_else(|| err("missing month"))?;
+        let month = MONTHS.iter().position(|m| *m == month_name).ok_or_else(|| err("unknown month"))?;
         let month = Month::try_from(u8::try_from(month + 1).map_err(|_| err("unknown month"))?)
             .map_err(|_| err("unknown month"))?;
-        let year = parts.next().ok_or(err("missing year"))?;
-        let year: i32 = (year.len() == 4).then(|| digits(year.as_bytes())).flatten().ok_or(err("invalid year"))? as i32;
-        let clock = parts.next().ok_or(err("missing time of day"))?.as_bytes();
+        let year = parts.next().ok_or_else(|| err("missing year"))?;
+        let year: i32 =
+            (year.len() == 4).then(|| digits(year.as_bytes())).flatten().ok_or_else(|| err("invalid year"))? as i32;
+        let clock = parts.next().ok_or_else(|| err("missing time of day"))?.as_bytes();
         if clock.len() != 8 || clock.get(2) != Some(&b':') || clock.get(5) != Some(&b':') {
             return Err(err("invalid time of day"));
         }
-        let field = |r: core::ops::Range<usize>| clock.get(r).and_then(digits).ok_or(err("invalid time of day"));
+        let field =
+            |r: core::ops::Range<usize>| clock.get(r).and_then(digits).ok_or_else(|| err("invalid time of day"));
         let (h, m, sec) = (field(0..2)?, field(3..5)?, field(6..8)?);
-        let zone = parts.next().ok_or(err("missing zone"))?;
+        let zone = parts.next().ok_or_else(|| err("missing zone"))?;
         if parts.next().is_some() {
             return Err(err("trailing text after the zone"));
         }
@@ -196,7 +198,8 @@ impl AmzDate {
                     Some(b'-') => -1,
                     _ => return Err(err("unknown zone")),
                 };
-                let hhmm = b.get(1..).filter(|r| r.len() == 4).and_then(digits).ok_or(err("invalid zone offset"))?;
+                let hhmm =
+                    b.get(1..).filter(|r| r.len() == 4).and_then(digits).ok_or_else(|| err("invalid zone offset"))?;
                 let (oh, om) = (hhmm / 100, hhmm % 100);
                 if om >= 60 {
                     return Err(err("invalid zone offset"));
@@ -278,13 +281,13 @@ impl FromStr for AmzDate {
         if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
             return Err(shape);
         }
-        let field = |r: core::ops::Range<usize>| b.get(r).and_then(digits).ok_or(shape.clone());
+        let field = |r: core::ops::Range<usize>| b.get(r).and_then(digits).ok_or_else(|| shape.clone());
         let (year, month, day) = (field(0..4)?, field(4..6)?, field(6..8)?);
         let (hour, minute, second) = (field(9..11)?, field(11..13)?, field(13..15)?);
         let month = u8::try_from(month)
             .ok()
             .and_then(|m| Month::try_from(m).ok())
-            .ok_or(ParseError::new("amz date", "month out of range"))?;
+            .ok_or_else(|| ParseError::new("amz date", "month out of range"))?;
         let date = Date::from_calendar_date(year as i32, month, day as u8)
             .map_err(|_| ParseError::new("amz date", "day out of range"))?;
         let time = Time::from_hms(hour as u8, minute as u8, second as u8)

@@ -92,7 +92,7 @@ impl FromStr for ChecksumAlgorithm {
         Self::ALL
             .into_iter()
             .find(|a| a.as_str().eq_ignore_ascii_case(s))
-            .ok_or(ParseError::new("checksum algorithm", "expected crc32, crc32c, crc64nvme, sha1 or sha256"))
+            .ok_or_else(|| ParseError::new("checksum algorithm", "expected crc32, crc32c, crc64nvme, sha1 or sha256"))
     }
 }
 

@@ -219,7 +219,7 @@ impl ChunkedDecoder {
                     self.state = if take == remaining { State::DataEnd(0) } else { State::Data(remaining - take) };
                 }
                 State::DataEnd(seen) => {
-                    let (&b, rest) = input.split_first().ok_or(invalid("internal"))?;
+                    let (&b, rest) = input.split_first().ok_or_else(|| invalid("internal"))?;
                     let want = if seen == 0 { b'\r' } else { b'\n' };
                     if b != want {
                         return Err(invalid("chunk data is not followed by CRLF"));
@@ -271,12 +271,13 @@ impl ChunkedDecoder {
         }
         let size = u64::from_str_radix(size, 16).map_err(|_| invalid("a chunk size is not hexadecimal"))?;
         let size = usize::try_from(size).ok().filter(|s| *s <= self.limits.max_chunk_size);
-        let size = size.ok_or(invalid("a chunk is larger than the maximum chunk size"))?;
+        let size = size.ok_or_else(|| invalid("a chunk is larger than the maximum chunk size"))?;
         self.chunk_signature = match (self.mode.is_signed(), ext) {
             (true, Some(ext)) => {
-                let sig =
-                    ext.strip_prefix("chunk-signature=").ok_or(invalid("a chunk header lacks chunk-signature"))?;
-                Some(parse_signature(self.mode, sig).ok_or(invalid("a chunk signature is malformed"))?)
+                let sig = ext
+                    .strip_prefix("chunk-signature=")
+                    .ok_or_else(|| invalid("a chunk header lacks chunk-signature"))?;
+                Some(parse_signature(self.mode, sig).ok_or_else(|| invalid("a chunk signature is malformed"))?)
             }
             (true, None) => return Err(invalid("a chunk header lacks chunk-signature")),
             (false, Some(_)) => return Err(invalid("an unsigned chunk header has an extension")),
@@ -346,7 +347,7 @@ impl ChunkedDecoder {
                 return Err(invalid("too many trailer lines"));
             }
             let line = String::from_utf8(line).map_err(|_| invalid("a trailer line is not UTF-8"))?;
-            let (name, value) = line.split_once(':').ok_or(invalid("a trailer line is not name:value"))?;
+            let (name, value) = line.split_once(':').ok_or_else(|| invalid("a trailer line is not name:value"))?;
             self.trailers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
             return Ok(());
         }
@@ -362,9 +363,9 @@ impl ChunkedDecoder {
     fn check_trailers(&mut self) -> Result<(), ChunkError> {
         let signature = if self.mode.is_signed() && self.mode.has_trailer() {
             match self.trailers.pop() {
-                Some((name, value)) if name == "x-amz-trailer-signature" => {
-                    Some(parse_signature(self.mode, &value).ok_or(invalid("the trailer signature is malformed"))?)
-                }
+                Some((name, value)) if name == "x-amz-trailer-signature" => Some(
+                    parse_signature(self.mode, &value).ok_or_else(|| invalid("the trailer signature is malformed"))?,
+                ),
                 _ => return Err(invalid("the trailer lacks x-amz-trailer-signature")),
             }
         } else {

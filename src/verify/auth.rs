@@ -234,13 +234,13 @@ const LOWERCASE_TCHAR: [bool; 256] =
 fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
     let value = crate::slices::trim_ows(value);
     let (algorithm, rest) = crate::slices::split_once_ascii(value, b' ')
-        .ok_or(malformed_header("the Authorization header has no credential"))?;
+        .ok_or_else(|| malformed_header("the Authorization header has no credential"))?;
     let algorithm = check_algorithm(algorithm, malformed_header)?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for component in crate::slices::split_ascii(rest, b',') {
         let component = crate::slices::trim_ows(component);
         let (key, v) = crate::slices::split_once_ascii(component, b'=')
-            .ok_or(malformed_header("an Authorization component is not key=value"))?;
+            .ok_or_else(|| malformed_header("an Authorization component is not key=value"))?;
         let slot = match key {
             "Credential" => &mut credential,
             "SignedHeaders" => &mut signed,
@@ -251,13 +251,13 @@ fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
             return Err(malformed_header("the Authorization header repeats a component"));
         }
     }
-    let credential = credential.ok_or(malformed_header("the Authorization header has no Credential"))?;
-    let signed = signed.ok_or(malformed_header("the Authorization header has no SignedHeaders"))?;
-    let signature = signature.ok_or(malformed_header("the Authorization header has no Signature"))?;
+    let credential = credential.ok_or_else(|| malformed_header("the Authorization header has no Credential"))?;
+    let signed = signed.ok_or_else(|| malformed_header("the Authorization header has no SignedHeaders"))?;
+    let signature = signature.ok_or_else(|| malformed_header("the Authorization header has no Signature"))?;
     let parts = split_credential(algorithm, credential).map_err(malformed_header)?;
     check_signed_headers(signed).map_err(malformed_header)?;
     let signature = parse_signature(algorithm, signature)
-        .ok_or(malformed_header("the signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
+        .ok_or_else(|| malformed_header("the signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
     Ok(Claim {
         algorithm,
         location: Location::Header,
@@ -284,7 +284,7 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
     for p in params(query) {
         // `claim` refused every spelling but the exact one.
         let Some((param, Spelling::Exact)) = AuthParam::classify(p.key) else { continue };
-        let slot = found.get_mut(param.index()).ok_or(malformed_query("internal"))?;
+        let slot = found.get_mut(param.index()).ok_or_else(|| malformed_query("internal"))?;
         // The credential is read from its wire form below; every other value is decoded here.
         let repeated = match param {
             AuthParam::Credential => wire_credential.replace(p.value).is_some() || slot.is_some(),
@@ -307,12 +307,12 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
         .parse()
         .ok()
         .filter(|e| (1..=max_expiry).contains(e) && expires.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(malformed_query(
-            "X-Amz-Expires must be a number of seconds from 1 to the maximum presign expiry (604800)",
-        ))?;
+        .ok_or_else(|| {
+            malformed_query("X-Amz-Expires must be a number of seconds from 1 to the maximum presign expiry (604800)")
+        })?;
     check_signed_headers(&signed).map_err(malformed_query)?;
     let signature = parse_signature(algorithm, &signature)
-        .ok_or(malformed_query("X-Amz-Signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
+        .ok_or_else(|| malformed_query("X-Amz-Signature is not lowercase hex (64 digits for SigV4, DER for SigV4a)"))?;
     // Borrowed from the query when the credential has no escape but `%2F`, as clients write
     // it; otherwise decoded and copied.
     let (access_key_id, date_part, region, service) = match split_wire_credential(algorithm, credential) {

@@ -98,10 +98,12 @@ impl Verifier {
         }
         let decoded_length = single_header(request, "x-amz-decoded-content-length", malformed)?
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .ok_or(VerifyError::new(
-                ErrorCode::InvalidRequest,
-                "an aws-chunked body needs a numeric x-amz-decoded-content-length header",
-            ))?;
+            .ok_or_else(|| {
+                VerifyError::new(
+                    ErrorCode::InvalidRequest,
+                    "an aws-chunked body needs a numeric x-amz-decoded-content-length header",
+                )
+            })?;
         let trailers: Vec<String> = match single_header(request, "x-amz-trailer", malformed)? {
             Some(v) => v.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
             // No `x-amz-trailer` header names no trailer (the mode says whether it needs one).

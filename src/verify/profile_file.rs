@@ -51,8 +51,9 @@ impl Profile {
         if akid.is_empty() || secret.is_empty() {
             return Err(ParseError::at_line(WHAT, self.line, "empty access key id or secret"));
         }
-        let kind =
-            self.kind.unwrap_or(if self.token.is_some() { PrincipalKind::AssumedRole } else { PrincipalKind::IamUser });
+        let kind = self
+            .kind
+            .unwrap_or_else(|| if self.token.is_some() { PrincipalKind::AssumedRole } else { PrincipalKind::IamUser });
         // The format has no account: a profile without `aws_account_id` names none, and its
         // principal's account id is empty (as documented below), never a made-up number.
         let account = self.account_id.unwrap_or_else(|| NO_ACCOUNT.to_owned());
@@ -94,8 +95,9 @@ pub fn parse_shared_credentials(text: &str) -> Result<MemoryProvider, ParseError
             continue;
         }
         if let Some(section) = line.strip_prefix('[') {
-            let name =
-                section.strip_suffix(']').ok_or(ParseError::at_line(WHAT, line_no, "section header without ']'"))?;
+            let name = section
+                .strip_suffix(']')
+                .ok_or_else(|| ParseError::at_line(WHAT, line_no, "section header without ']'"))?;
             if let Some(done) = current.take() {
                 done.finish(&mut out)?;
             }
@@ -108,9 +110,10 @@ pub fn parse_shared_credentials(text: &str) -> Result<MemoryProvider, ParseError
             current = Some(Profile { name, line: line_no, ..Profile::default() });
             continue;
         }
-        let (key, value) = line.split_once('=').ok_or(ParseError::at_line(WHAT, line_no, "expected key = value"))?;
+        let (key, value) =
+            line.split_once('=').ok_or_else(|| ParseError::at_line(WHAT, line_no, "expected key = value"))?;
         let profile =
-            current.as_mut().ok_or(ParseError::at_line(WHAT, line_no, "key outside any [profile] section"))?;
+            current.as_mut().ok_or_else(|| ParseError::at_line(WHAT, line_no, "key outside any [profile] section"))?;
         let value = value.trim().to_owned();
         match key.trim().to_ascii_lowercase().as_str() {
             "aws_access_key_id" => profile.access_key_id = Some(value),
