@@ -1,10 +1,17 @@
 //! Load and fault test of the example gateway (`examples/gateway/app.rs`, built in process):
 //! at concurrency 64 on loopback, at least 200 000 valid signed requests mixed with 10 %
 //! tampered ones. It asserts that no valid request is refused and no tampered one accepted, and
-//! that a slow or failing credential provider costs 500s for its own requests only. It reports
-//! the throughput with verification against the same gateway with verification off, measured
-//! in the same run with the phases interleaved (the 85 % target of issue 6 is not met on a
-//! 2-core machine without SHA extensions; the ratio is printed, not asserted).
+//! that a slow or failing credential provider costs 500s for its own requests only.
+//!
+//! It reports the throughput with verification against a baseline measured in the same run,
+//! the phases interleaved (off, on, off, on, ... in four rounds). The baseline is the same
+//! gateway with verification off doing the same handler work: the same `Whoami` handler, given
+//! in place of the identity the layer verifies a fixed stand-in (the `Verified` of one valid
+//! GET, or PUT, of the load, verified once up front), so that it answers the same identity JSON
+//! as body and header. The test asserts that both phases answered the valid requests with as
+//! many body and identity-header bytes. The target of issue 17 is 85 %; the output says
+//! whether it was met, but the ratio is not asserted: client and server share the CPUs, and
+//! other work on the machine moves it by several points.
 //!
 //! Run it in release, as CI does (a debug build sends a tenth of the requests):
 //!
@@ -36,13 +43,15 @@ use sigv4_kit::Credentials;
 use sigv4_kit::sign::{SigV4Signer, SigningSettings};
 use sigv4_kit::tower::SigV4Layer;
 use sigv4_kit::verify::{
-    Credential, CredentialProvider, LookupRequest, MemoryProvider, ProviderError, VerifierConfig,
+    Credential, CredentialProvider, LookupRequest, MemoryProvider, ProviderError, Verified, Verifier, VerifierConfig,
     parse_shared_credentials,
 };
 use tokio::net::{TcpListener, TcpStream};
 use tower_layer::Layer;
 
 const CONCURRENCY: usize = 64;
+/// The phases alternate this many times: off, on, off, on, ...
+const ROUNDS: usize = 4;
 const DEADLINE: Duration = Duration::from_secs(120);
 const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -123,11 +132,32 @@ struct Outcome {
     wrong: Vec<(usize, Expect, u16)>,
     /// The longest time a request the gateway must accept took to answer.
     slowest_accepted: Duration,
+    /// The bytes of the answers to the requests the gateway must accept: their bodies, and their
+    /// identity headers. Both phases must answer the same, or they do not do the same work.
+    answered: Answered,
+}
+
+/// What the gateway answered to the valid requests of a phase, in bytes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Answered {
+    body: usize,
+    identity_header: usize,
 }
 
 impl Outcome {
     fn rps(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Adds the figures of `other`, a later part of the same phase.
+    fn add(&mut self, other: Outcome) {
+        self.requests += other.requests;
+        self.elapsed += other.elapsed;
+        self.right += other.right;
+        self.wrong.extend(other.wrong);
+        self.slowest_accepted = self.slowest_accepted.max(other.slowest_accepted);
+        self.answered.body += other.answered.body;
+        self.answered.identity_header += other.answered.identity_header;
     }
 }
 
@@ -179,7 +209,8 @@ async fn send_all(
                 sender.ready().await.unwrap_or_else(|e| panic!("connection: {e}"));
                 let response = sender.send_request(request).await.unwrap_or_else(|e| panic!("request {i}: {e}"));
                 let status = response.status().as_u16();
-                let _ = response.into_body().collect().await;
+                let identity_header = response.headers().get(app::IDENTITY_HEADER).map_or(0, |v| v.len());
+                let body = response.into_body().collect().await.map(|b| b.to_bytes().len()).unwrap_or_default();
                 let took = sent.elapsed();
                 let ok = match (verifying, p.expect) {
                     (false, _) | (true, Expect::Accepted) => status == 200,
@@ -193,6 +224,8 @@ async fn send_all(
                 }
                 if p.expect == Expect::Accepted {
                     out.slowest_accepted = out.slowest_accepted.max(took);
+                    out.answered.body += body;
+                    out.answered.identity_header += identity_header;
                 }
                 out.requests += 1;
             }
@@ -201,11 +234,7 @@ async fn send_all(
     }
     let mut total = Outcome::default();
     for t in tasks {
-        let out = t.await.unwrap_or_else(|e| panic!("client task: {e}"));
-        total.requests += out.requests;
-        total.right += out.right;
-        total.wrong.extend(out.wrong);
-        total.slowest_accepted = total.slowest_accepted.max(out.slowest_accepted);
+        total.add(t.await.unwrap_or_else(|e| panic!("client task: {e}")));
     }
     total.elapsed = start.elapsed();
     total
@@ -225,6 +254,62 @@ where
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
     tokio::spawn(app::serve(listener, service, app::ServeLimits::default()));
     addr
+}
+
+/// The baseline: the gateway with verification off, doing the same handler work as with it on.
+///
+/// Each request gets, in place of the identity the layer would have verified, a fixed
+/// stand-in: the [`Verified`] of one valid GET (or PUT, for a PUT) of the same load, verified
+/// once up front. So [`app::Whoami`] answers exactly what it answers behind the layer (the
+/// same identity JSON, as body and header), and the stand-in costs what the layer's own
+/// extension insert costs (a clone: one allocation, as a verification makes).
+#[derive(Clone)]
+struct StandIn<S> {
+    inner: S,
+    get: Verified,
+    put: Verified,
+}
+
+impl<S> StandIn<S> {
+    async fn new(inner: S, requests: &[Prepared]) -> Self {
+        let verifier = Verifier::new(config());
+        let provider = keys();
+        let verify = async |p: &Prepared| {
+            let mut request = Request::builder().method(p.method.clone()).uri(p.uri.clone());
+            if let Some(h) = request.headers_mut() {
+                h.clone_from(&p.headers);
+            }
+            let request = request.body(p.body.clone()).unwrap_or_else(|e| panic!("{e}"));
+            verifier.verify_with_body(&request, &provider).await.unwrap_or_else(|e| panic!("stand-in: {e}"))
+        };
+        let valid = |method: Method| requests.iter().find(move |p| p.method == method && p.expect == Expect::Accepted);
+        let get = verify(valid(Method::GET).unwrap_or_else(|| panic!("no valid GET in the load"))).await;
+        // A load too small to hold a PUT needs no stand-in for one.
+        let put = match valid(Method::PUT) {
+            Some(p) => verify(p).await,
+            None => get.clone(),
+        };
+        Self { inner, get, put }
+    }
+}
+
+impl<S, B> tower_service::Service<Request<B>> for StandIn<S>
+where
+    S: tower_service::Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> S::Future {
+        let identity = if request.method() == Method::PUT { &self.put } else { &self.get };
+        request.extensions_mut().insert(identity.clone());
+        self.inner.call(request)
+    }
 }
 
 fn keys() -> MemoryProvider {
@@ -281,31 +366,27 @@ async fn run() {
     });
 
     let verifying = start(SigV4Layer::new(config(), keys()).layer(app::Whoami)).await;
-    let plain = start(app::Whoami).await;
     // The same requests for both: they name the verifying gateway's address in Host.
     let prep = Instant::now();
     let requests = Arc::new(prepare(verifying, n));
     let valid = requests.iter().filter(|p| p.expect == Expect::Accepted).count();
     println!("prepared {n} requests ({valid} valid) in {:.1} s", prep.elapsed().as_secs_f64());
+    let plain = start(StandIn::new(app::Whoami, &requests).await).await;
 
-    // Warm up both, then interleave halves: off, on, off, on.
+    // Warm up both, then interleave: off, on, off, on, ...
     let warm = n.min(5_000);
     send_all(plain, Arc::clone(&requests), 0..warm, false).await;
     send_all(verifying, Arc::clone(&requests), 0..warm, true).await;
-    let half = n / 2;
     let mut on = Outcome::default();
     let mut off = Outcome::default();
-    for range in [0..half, half..n] {
+    let mut ratios = Vec::new();
+    for round in 0..ROUNDS {
+        let range = n * round / ROUNDS..n * (round + 1) / ROUNDS;
         let o = send_all(plain, Arc::clone(&requests), range.clone(), false).await;
-        off.requests += o.requests;
-        off.elapsed += o.elapsed;
-        off.right += o.right;
-        off.wrong.extend(o.wrong);
         let v = send_all(verifying, Arc::clone(&requests), range, true).await;
-        on.requests += v.requests;
-        on.elapsed += v.elapsed;
-        on.right += v.right;
-        on.wrong.extend(v.wrong);
+        ratios.push(v.rps() / o.rps());
+        off.add(o);
+        on.add(v);
     }
     let ratio = on.rps() / off.rps();
     println!(
@@ -316,12 +397,20 @@ async fn run() {
         on.rps()
     );
     println!(
-        "verification off: {} requests in {:.2} s = {:.0} req/s",
+        "verification off: {} requests in {:.2} s = {:.0} req/s (same handler, stand-in identity)",
         off.requests,
         off.elapsed.as_secs_f64(),
         off.rps()
     );
-    println!("throughput ratio (on / off): {:.1} %", ratio * 100.0);
+    println!(
+        "answers to the {valid} valid requests: {} body and {} identity-header bytes on, {} and {} off",
+        on.answered.body, on.answered.identity_header, off.answered.body, off.answered.identity_header
+    );
+    let percent: Vec<String> = ratios.iter().map(|r| format!("{:.1}", r * 100.0)).collect();
+    println!("throughput ratio (on / off): {:.1} % (rounds: {} %)", ratio * 100.0, percent.join(", "));
+    // Issue 17 asks for >= 85 %. Client and server share the CPUs here, and other work on a
+    // shared machine moves the figure by several points: it is reported, not asserted.
+    println!("target: on / off >= 85.0 %: {}", if ratio >= 0.85 { "met" } else { "NOT met (reported, not asserted)" });
     let refused_valid = on.wrong.iter().filter(|w| w.1 == Expect::Accepted).count();
     let accepted_tampered = on.wrong.iter().filter(|w| w.1 == Expect::Refused && w.2 < 300).count();
     println!("valid requests refused: {refused_valid}; tampered requests accepted: {accepted_tampered}");
@@ -340,10 +429,9 @@ async fn run() {
     if release && std::env::var("SIGV4_LOAD_REQUESTS").is_err() {
         assert!(valid >= 200_000, "fewer than 200k valid requests");
     }
-    // Issue 6 asks for >= 85 %. This machine does not reach it (see the README's "Load test"
-    // section for the arithmetic), so the ratio is reported, not asserted: asserting a lower
-    // bar would only hide the gap.
-    println!("target: >= 85.0 % ({})", if ratio >= 0.85 { "met" } else { "NOT met" });
+    // The baseline is fair only if it answered what the verifying gateway answered.
+    assert_eq!(on.answered, off.answered, "the two phases answered the valid requests differently");
+    assert!(on.answered.body > 0 && on.answered.identity_header > 0, "no identity answered: {:?}", on.answered);
 
     faults().await;
 }
