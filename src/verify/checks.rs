@@ -183,14 +183,21 @@ impl Verifier {
             }
         }
         let token_may_be_unsigned = self.config().session_token == SessionTokenMode::AddedAfterSigning;
+        let extra_required = &self.config().required_signed_headers;
         let required = |name: &str| {
+            // Every built-in rule names a header that starts with `x` or `c`: most headers are
+            // decided by their first byte.
+            let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
+            if extra_required.is_empty() && !matches!(first, Some(b'x' | b'c')) {
+                return false;
+            }
             if token_may_be_unsigned && name.eq_ignore_ascii_case("x-amz-security-token") {
                 return false;
             }
             name.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
                 || name.eq_ignore_ascii_case("content-md5")
                 || name.eq_ignore_ascii_case("content-type")
-                || self.config().required_signed_headers.iter().any(|r| r.eq_ignore_ascii_case(name))
+                || extra_required.iter().any(|r| r.eq_ignore_ascii_case(name))
         };
         for (name, _) in request.headers() {
             if name.eq_ignore_ascii_case("authorization") {

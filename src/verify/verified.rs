@@ -96,16 +96,19 @@ impl StreamingPayload {
 pub struct PayloadCheck {
     expected: [u8; 32],
     hasher: Sha256,
+    /// Whether any byte was absorbed: an empty body's digest is a constant.
+    fed: bool,
 }
 
 impl PayloadCheck {
     /// A check against the expected SHA-256.
     pub fn new(expected: [u8; 32]) -> Self {
-        Self { expected, hasher: Sha256::new() }
+        Self { expected, hasher: Sha256::new(), fed: false }
     }
 
     /// Absorbs the next part of the body.
     pub fn update(&mut self, data: &[u8]) {
+        self.fed |= !data.is_empty();
         self.hasher.update(data);
     }
 
@@ -115,7 +118,10 @@ impl PayloadCheck {
     ///
     /// `XAmzContentSHA256Mismatch` (400) when the body differs.
     pub fn finish(self) -> Result<(), VerifyError> {
-        let got: [u8; 32] = self.hasher.finalize().into();
+        let got: [u8; 32] = match self.fed {
+            true => self.hasher.finalize().into(),
+            false => crate::digest::EMPTY_SHA256,
+        };
         if bool::from(got.ct_eq(&self.expected)) {
             Ok(())
         } else {
@@ -282,4 +288,22 @@ pub struct Verified {
     pub algorithm: crate::string_to_sign::Algorithm,
     /// The state of the body.
     pub payload: PayloadState,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PayloadCheck;
+
+    #[test]
+    fn an_empty_body_is_checked_against_the_empty_digest() {
+        let empty = crate::digest::sha256(b"");
+        assert!(PayloadCheck::new(empty).finish().is_ok());
+        let mut fed_nothing = PayloadCheck::new(empty);
+        fed_nothing.update(b"");
+        assert!(fed_nothing.finish().is_ok());
+        assert!(PayloadCheck::new(crate::digest::sha256(b"x")).finish().is_err(), "an empty body is not another");
+        let mut some = PayloadCheck::new(empty);
+        some.update(b"x");
+        assert!(some.finish().is_err(), "a body is not the empty one");
+    }
 }
