@@ -213,6 +213,14 @@ pub fn canonical_header_value(value: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExcludedHeaders {
     names: Vec<Cow<'static, str>>,
+    /// Bit `len % 64` set for the length of every name: a header whose length has no bit is
+    /// not in the set, which decides almost every header with one test.
+    lengths: u64,
+}
+
+/// The bit of [`ExcludedHeaders::lengths`] for a name of `len` bytes.
+const fn length_bit(len: usize) -> u64 {
+    1 << (len % 64)
 }
 
 /// The names in the default [`ExcludedHeaders`] set.
@@ -233,7 +241,7 @@ pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
 
 impl Default for ExcludedHeaders {
     fn default() -> Self {
-        Self { names: DEFAULT_EXCLUDED_HEADERS.iter().map(|n| Cow::Borrowed(*n)).collect() }
+        DEFAULT_EXCLUDED_HEADERS.iter().fold(Self::none(), |set, name| set.with(*name))
     }
 }
 
@@ -244,7 +252,7 @@ impl ExcludedHeaders {
     /// assert!(!sigv4_kit::spec::ExcludedHeaders::none().contains("user-agent"));
     /// ```
     pub fn none() -> Self {
-        Self { names: Vec::new() }
+        Self { names: Vec::new(), lengths: 0 }
     }
 
     /// Adds `name` to the set.
@@ -256,6 +264,7 @@ impl ExcludedHeaders {
     pub fn with(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         let name = name.into();
         if !self.contains(&name) {
+            self.lengths |= length_bit(name.len());
             self.names.push(name);
         }
         self
@@ -269,6 +278,7 @@ impl ExcludedHeaders {
     #[must_use]
     pub fn without(mut self, name: &str) -> Self {
         self.names.retain(|n| !n.eq_ignore_ascii_case(name));
+        self.lengths = self.names.iter().fold(0, |bits, n| bits | length_bit(n.len()));
         self
     }
 
@@ -278,7 +288,7 @@ impl ExcludedHeaders {
     /// assert!(sigv4_kit::spec::ExcludedHeaders::default().contains("Transfer-Encoding"));
     /// ```
     pub fn contains(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        self.lengths & length_bit(name.len()) != 0 && self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
     /// The names in the set.
@@ -321,6 +331,28 @@ mod tests {
         write_canonical(&mut c, &entries);
         write_signed(&mut s, &entries);
         (c, s)
+    }
+
+    #[test]
+    fn excluded_sets_answer_as_a_search_does() {
+        let long = "x".repeat(70);
+        let probes = ["", "te", "TE", "expect", "accept", "x-amz-date", "User-Agent", "x", "xxxxxx", long.as_str()];
+        let sets = [
+            ExcludedHeaders::default(),
+            ExcludedHeaders::none(),
+            ExcludedHeaders::default().with(long.clone()).without("expect"),
+            ExcludedHeaders::none().with("X").with("x").without("X"),
+        ];
+        for set in &sets {
+            for probe in probes {
+                assert_eq!(
+                    set.contains(probe),
+                    set.names().any(|n| n.eq_ignore_ascii_case(probe)),
+                    "{probe:?} {set:?}"
+                );
+            }
+        }
+        assert!(sets[2].contains(&long) && !sets[2].contains("xxxxxx") && !sets[2].contains("expect"));
     }
 
     #[test]
