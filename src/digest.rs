@@ -69,9 +69,10 @@ impl Sink for String {
 ///
 /// A canonical request is written in many small pieces (a `\n`, a `=`, a header name); copying
 /// them into a buffer and handing the hasher whole blocks costs far less than one hasher call
-/// per piece.
-pub(crate) struct Buffered<H> {
-    inner: H,
+/// per piece. It borrows the hasher rather than owning it, so that the hasher's state is never
+/// moved in and out; [`Buffered::finish`] hands over what is left.
+pub(crate) struct Buffered<'h, H> {
+    inner: &'h mut H,
     buf: [u8; BUFFERED_BYTES],
     len: usize,
 }
@@ -79,15 +80,14 @@ pub(crate) struct Buffered<H> {
 /// The buffer of [`Buffered`]: four SHA-256 blocks.
 const BUFFERED_BYTES: usize = 256;
 
-impl<H: sha2::digest::Update> Buffered<H> {
-    pub(crate) fn new(inner: H) -> Self {
+impl<'h, H: sha2::digest::Update> Buffered<'h, H> {
+    pub(crate) fn new(inner: &'h mut H) -> Self {
         Self { inner, buf: [0; BUFFERED_BYTES], len: 0 }
     }
 
-    /// Hands the buffered bytes to the hasher and returns it.
-    pub(crate) fn into_inner(mut self) -> H {
+    /// Hands the buffered bytes to the hasher.
+    pub(crate) fn finish(mut self) {
         self.flush();
-        self.inner
     }
 
     fn flush(&mut self) {
@@ -107,7 +107,7 @@ impl<H: sha2::digest::Update> Buffered<H> {
     }
 }
 
-impl<H: sha2::digest::Update> Sink for Buffered<H> {
+impl<H: sha2::digest::Update> Sink for Buffered<'_, H> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();

@@ -272,13 +272,45 @@ impl KeyCache {
         secret_digest: &[u8; 32],
         scope: &CredentialScope<'_>,
     ) -> Arc<PreparedKey> {
+        self.with_prepared(access_key_id, secret, secret_digest, scope, Arc::clone)
+    }
+
+    /// A copy of the keyed HMAC of the key for an access key id and secret (whose SHA-256 is
+    /// `secret_digest`), derived on a miss: what a signature needs, copied under the lock, so a
+    /// hit touches no reference count.
+    pub(crate) fn mac_for_secret(
+        &self,
+        access_key_id: &str,
+        secret: &str,
+        secret_digest: &[u8; 32],
+        scope: &CredentialScope<'_>,
+    ) -> Hmac<Sha256> {
+        self.with_prepared(access_key_id, secret, secret_digest, scope, |key| key.mac())
+    }
+
+    /// The keyed HMAC of `credentials`' key for `scope`; see [`KeyCache::mac_for_secret`].
+    pub(crate) fn mac(&self, credentials: &crate::Credentials, scope: &CredentialScope<'_>) -> Hmac<Sha256> {
+        let (akid, secret) = (credentials.access_key_id(), credentials.secret_access_key());
+        self.mac_for_secret(akid, secret, credentials.secret_digest(), scope)
+    }
+
+    /// `read` of the prepared key for an access key id and secret, under the lock on a hit;
+    /// derived and cached on a miss.
+    fn with_prepared<R>(
+        &self,
+        access_key_id: &str,
+        secret: &str,
+        secret_digest: &[u8; 32],
+        scope: &CredentialScope<'_>,
+        read: impl FnOnce(&Arc<PreparedKey>) -> R,
+    ) -> R {
         let id = table_id(self.seed, access_key_id, secret_digest, scope);
         {
             let table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some((k, key)) = table.entries.get(&id)
                 && k.matches(access_key_id, secret_digest, scope)
             {
-                return Arc::clone(key);
+                return read(key);
             }
         }
         let key = Arc::new(PreparedKey::new(SigningKey::derive(secret, scope)));
@@ -307,7 +339,7 @@ impl KeyCache {
                 None => break,
             }
         }
-        key
+        read(&key)
     }
 }
 

@@ -151,16 +151,19 @@ impl<'a> StringToSign<'a> {
     #[cfg(feature = "sigv4a")]
     pub(crate) fn digest(&self) -> [u8; 32] {
         use sha2::Digest;
-        let mut sink = Buffered::new(Sha256::new());
+        let mut hash = Sha256::new();
+        let mut sink = Buffered::new(&mut hash);
         self.write_to(&mut sink);
-        sink.into_inner().finalize().into()
+        sink.finish();
+        hash.finalize().into()
     }
 
     /// Absorbs this string into an HMAC already keyed with the signing key.
-    pub(crate) fn mac_with(&self, mac: Hmac<Sha256>) -> Hmac<Sha256> {
-        let mut sink = Buffered::new(mac);
+    pub(crate) fn mac_with(&self, mut mac: Hmac<Sha256>) -> Hmac<Sha256> {
+        let mut sink = Buffered::new(&mut mac);
         self.write_to(&mut sink);
-        sink.into_inner()
+        sink.finish();
+        mac
     }
 }
 

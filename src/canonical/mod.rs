@@ -239,9 +239,11 @@ impl<'a> CanonicalRequest<'a> {
     /// # Ok::<(), sigv4_kit::sign::SignError>(())
     /// ```
     pub fn hash(&self) -> [u8; 32] {
-        let mut h = Buffered::new(Sha256::new());
-        self.write_to(&mut h);
-        h.into_inner().finalize().into()
+        let mut hash = Sha256::new();
+        let mut sink = Buffered::new(&mut hash);
+        self.write_to(&mut sink);
+        sink.finish();
+        hash.finalize().into()
     }
 
     /// The signed-headers list, for example `host;x-amz-date`.

@@ -73,7 +73,7 @@ impl KeyMaterial {
         keys: &KeyCache,
     ) -> Result<Signature, SignError> {
         match self {
-            Self::V4 => Ok(sts.sign_with(keys.prepared(credentials, scope).mac())),
+            Self::V4 => Ok(sts.sign_with(keys.mac(credentials, scope))),
             #[cfg(feature = "sigv4a")]
             Self::V4a(cell) => Ok(ecdsa_key(cell, credentials)?.sign_digest(&sts.digest())),
         }

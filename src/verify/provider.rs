@@ -243,7 +243,7 @@ impl Credential {
     ) -> Result<Hmac<Sha256>, VerifyError> {
         match &self.secret {
             Secret::SigningKey(k) => Ok(k.mac()),
-            Secret::AccessKey(s) => Ok(cache.prepared_for_secret(access_key_id, &s.secret, &s.digest, scope).mac()),
+            Secret::AccessKey(s) => Ok(cache.mac_for_secret(access_key_id, &s.secret, &s.digest, scope)),
             #[cfg(feature = "sigv4a")]
             Secret::EcdsaPublic(_) => {
                 Err(wrong_kind("the credential provider returned a SigV4a public key for a SigV4 request"))
