@@ -202,9 +202,15 @@ pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
     // 32 pairs for 32 bytes: every pair is written, with no error case to ignore.
     for (pair, &byte) in out.as_chunks_mut::<2>().0.iter_mut().zip(digest) {
-        *pair = HEX_PAIRS.get(usize::from(byte)).copied().unwrap_or(*b"00");
+        *pair = hex_pair(byte);
     }
     out
+}
+
+/// The two lowercase hex digits of `byte`.
+#[inline]
+pub(crate) fn hex_pair(byte: u8) -> [u8; 2] {
+    HEX_PAIRS.get(usize::from(byte)).copied().unwrap_or(*b"00")
 }
 
 /// The two lowercase hex digits of every byte value.

@@ -313,9 +313,13 @@ impl SigningChain {
 
     /// Signs the next chunk and advances the chain.
     pub(crate) fn sign_chunk(&mut self, data: &[u8]) -> Signature {
-        let hash: [u8; 32] = Sha256::digest(data).into();
+        self.sign_chunk_hash(&Sha256::digest(data).into())
+    }
+
+    /// Signs the next chunk, given its SHA-256, and advances the chain.
+    pub(crate) fn sign_chunk_hash(&mut self, data_hash: &[u8; 32]) -> Signature {
         let chain = &self.chain;
-        let sig = self.key.sign(|sink| chain.write_chunk(sink, &hash));
+        let sig = self.key.sign(|sink| chain.write_chunk(sink, data_hash));
         self.chain.previous = sig;
         sig
     }

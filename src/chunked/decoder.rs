@@ -195,6 +195,8 @@ impl ChunkedDecoder {
     }
 
     fn run(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<(), ChunkError> {
+        /// The bytes of chunk data handled in one step: well inside a first-level data cache.
+        const CACHE_SLICE: usize = 8 * 1024;
         while !input.is_empty() {
             match self.state {
                 State::Header | State::Trailer => {
@@ -208,12 +210,16 @@ impl ChunkedDecoder {
                 State::Data(remaining) => {
                     let take = remaining.min(input.len());
                     let (data, rest) = input.split_at(take);
-                    self.chunk.extend_from_slice(data);
-                    self.chunk_hash.update(data);
-                    // While the bytes are in cache. A chunk that fails its signature makes the
-                    // decoder terminal, so its bytes never reach a released checksum.
-                    for (_, c) in &mut self.checksums {
-                        c.update(data);
+                    // A few kilobytes at a time, so that the copy, the hash and the checksums
+                    // all read the bytes while they are in the first-level cache. A chunk that
+                    // fails its signature makes the decoder terminal, so its bytes never reach
+                    // a released checksum.
+                    for part in data.chunks(CACHE_SLICE) {
+                        self.chunk_hash.update(part);
+                        self.chunk.extend_from_slice(part);
+                        for (_, c) in &mut self.checksums {
+                            c.update(part);
+                        }
                     }
                     input = rest;
                     self.state = if take == remaining { State::DataEnd(0) } else { State::Data(remaining - take) };

@@ -4,6 +4,8 @@
 //! chunk that is complete; [`ChunkedEncoder::finish`] writes the last partial chunk, the final
 //! empty chunk and the trailer. It holds at most one chunk of the body.
 
+use sha2::Digest;
+
 use super::StreamingMode;
 use super::chain::{ChunkChain, SigningChain};
 use super::checksum::{Checksum, ChecksumAlgorithm};
@@ -24,6 +26,24 @@ fn put_signature(out: &mut Vec<u8>, mode: StreamingMode, sig: &crate::signature:
     sig.write_hex(out);
     let written = out.len() - start;
     out.resize(start + written.max(mode.wire_signature_len()), b'*');
+}
+
+/// Appends `len` in lowercase hex, as a chunk header gives its size.
+fn put_hex_len(out: &mut Vec<u8>, len: usize) {
+    let mut digits = [0u8; 2 * core::mem::size_of::<usize>()];
+    let mut at = digits.len();
+    let mut rest = len;
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b"0123456789abcdef".get(rest % 16).copied().unwrap_or(b'0');
+        }
+        rest /= 16;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(crate::slices::suffix(&digits, at));
 }
 
 /// Encodes a body as `aws-chunked`.
@@ -80,9 +100,7 @@ impl ChunkedEncoder {
 
     /// Takes the next bytes of the body; appends every complete chunk to `out`.
     pub fn push(&mut self, mut data: &[u8], out: &mut Vec<u8>) {
-        if let Some(c) = &mut self.checksum {
-            c.update(data);
-        }
+        // The trailer checksum is taken in `emit`, which every byte of the body passes once.
         while !data.is_empty() {
             if self.pending.is_empty() && data.len() >= self.chunk_size {
                 let (chunk, rest) = data.split_at(self.chunk_size);
@@ -103,17 +121,43 @@ impl ChunkedEncoder {
         }
     }
 
-    /// Writes one chunk frame.
+    /// Writes one chunk frame. The data is copied, hashed and checksummed a few kilobytes at a
+    /// time, while those bytes are in the first-level cache; the signature, which needs the
+    /// hash of all of them, is written into the room kept for it in the frame's header (its
+    /// length is fixed by the mode).
     fn emit(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(format!("{:x}", chunk.len()).as_bytes());
-        if let Some(chain) = &mut self.chain {
-            let sig = chain.sign_chunk(chunk);
+        /// The bytes of chunk data handled in one step: well inside a first-level data cache.
+        const CACHE_SLICE: usize = 8 * 1024;
+        put_hex_len(out, chunk.len());
+        let signature_at = self.chain.as_ref().map(|_| {
             out.extend_from_slice(SIGNATURE_EXTENSION);
-            put_signature(out, self.mode, &sig);
+            let at = out.len();
+            out.resize(at + self.mode.wire_signature_len(), b'*');
+            at
+        });
+        out.extend_from_slice(b"\r\n");
+        let mut hash = sha2::Sha256::new();
+        for part in chunk.chunks(CACHE_SLICE) {
+            if self.chain.is_some() {
+                hash.update(part);
+            }
+            if let Some(c) = &mut self.checksum {
+                c.update(part);
+            }
+            out.extend_from_slice(part);
         }
         out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(chunk);
-        out.extend_from_slice(b"\r\n");
+        if let (Some(chain), Some(at)) = (&mut self.chain, signature_at) {
+            let sig = chain.sign_chunk_hash(&hash.finalize().into());
+            // The room is as long as the mode's signature and already padded with `*`; the hex
+            // digits of the signature (at most as many) go at its start.
+            // `at` was taken from `out` above and `out` has only grown since: the room is there.
+            if let Some(room) = out.get_mut(at..at + self.mode.wire_signature_len()) {
+                for (pair, &byte) in room.chunks_exact_mut(2).zip(sig.as_bytes()) {
+                    pair.copy_from_slice(&crate::digest::hex_pair(byte));
+                }
+            }
+        }
     }
 
     /// Writes the last partial chunk, the final empty chunk and the trailer.
