@@ -104,7 +104,7 @@ pub(crate) fn split_ascii(text: &str, sep: u8) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     core::iter::from_fn(move || {
         let part = rest?;
-        match part.bytes().position(|b| b == sep) {
+        match find_byte(part.as_bytes(), sep) {
             // `sep` is ASCII, so both sides of it are character boundaries.
             Some(i) => {
                 rest = part.get(i + 1..);
@@ -115,9 +115,28 @@ pub(crate) fn split_ascii(text: &str, sep: u8) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The position of the first `needle` in `haystack`, eight bytes at a time: a word whose bytes
+/// equal `needle` has a zero byte after XOR with `needle` repeated, and the lowest byte that the
+/// classic zero-byte test flags is always a real one (a false flag can only sit above a real
+/// zero, where the subtraction borrowed).
+pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(needle);
+    let (words, tail) = haystack.as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word) ^ pattern;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(8 * i + (zeros.trailing_zeros() / 8) as usize);
+        }
+    }
+    tail.iter().position(|&b| b == needle).map(|p| 8 * words.len() + p)
+}
+
 /// `text` split at the first ASCII byte `sep`, as `str::split_once` does.
 pub(crate) fn split_once_ascii(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let i = text.bytes().position(|b| b == sep)?;
+    let i = find_byte(text.as_bytes(), sep)?;
     Some((text.get(..i)?, text.get(i + 1..)?))
 }
 
@@ -133,7 +152,33 @@ pub(crate) fn trim_ows(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_short, split_ascii, split_once_ascii, trim_ows};
+    use super::{copy_short, find_byte, split_ascii, split_once_ascii, trim_ows};
+
+    #[test]
+    fn find_byte_finds_the_first_as_position_does() {
+        let mut state = 0x9e37_79b9_u32;
+        for len in 0..80usize {
+            for _ in 0..40 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 17;
+                        state ^= state << 5;
+                        // Few distinct values, with 0x00, 0x80 and 0xff among them, so that
+                        // needles repeat and sit next to borrows.
+                        [0x00, 0x01, 0x2c, 0x2d, 0x7f, 0x80, 0x81, 0xff][(state % 8) as usize]
+                    })
+                    .collect();
+                for needle in [0x00u8, 0x01, 0x2c, 0x80, 0xff, 0x41] {
+                    assert_eq!(
+                        find_byte(&bytes, needle),
+                        bytes.iter().position(|&b| b == needle),
+                        "{bytes:?} {needle}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn ascii_splitting_and_trimming_agree_with_str() {

@@ -17,6 +17,11 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
 
 use crate::error::ParseError;
 
+/// The first second an [`AmzDate`] can hold, `00000101T000000Z`, in Unix time.
+const MIN_UNIX: i64 = -62_167_219_200;
+/// The last, `99991231T235959Z`.
+const MAX_UNIX: i64 = 253_402_300_799;
+
 /// A UTC instant with one-second precision, in the SigV4 `YYYYMMDD'T'HHMMSS'Z'` format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AmzDate {
@@ -54,16 +59,26 @@ impl AmzDate {
     /// # Ok::<(), sigv4_kit::ParseError>(())
     /// ```
     pub fn from_system_time(t: SystemTime) -> Result<Self, ParseError> {
+        Self::from_unix(Self::unix_of(t)?)
+    }
+
+    /// The Unix time of `t` in seconds (truncated toward the earlier second, as a clock reading
+    /// would), when it is within the years 0000 to 9999 that an `AmzDate` can hold: what a
+    /// verifier compares request times with, without formatting a date.
+    pub(crate) fn unix_of(t: SystemTime) -> Result<i64, ParseError> {
+        let out_of_range = || ParseError::new("time", "out of range");
         let unix = match t.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).map_err(|_| ParseError::new("time", "out of range"))?,
+            Ok(d) => i64::try_from(d.as_secs()).map_err(|_| out_of_range())?,
             Err(e) => {
                 let d = e.duration();
-                let secs = i64::try_from(d.as_secs()).map_err(|_| ParseError::new("time", "out of range"))?;
-                // Truncate toward the earlier second, as a clock reading would.
+                let secs = i64::try_from(d.as_secs()).map_err(|_| out_of_range())?;
                 -secs - i64::from(d.subsec_nanos() > 0)
             }
         };
-        Self::from_unix(unix)
+        match (MIN_UNIX..=MAX_UNIX).contains(&unix) {
+            true => Ok(unix),
+            false => Err(ParseError::new("time", "year outside 0000..=9999")),
+        }
     }
 
     fn from_datetime(dt: OffsetDateTime) -> Result<Self, ParseError> {
@@ -351,6 +366,26 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_of_holds_exactly_the_range_of_amz_dates() {
+        use std::time::Duration;
+        let at = |unix: i64| match unix >= 0 {
+            true => SystemTime::UNIX_EPOCH + Duration::from_secs(unix.unsigned_abs()),
+            false => SystemTime::UNIX_EPOCH - Duration::from_secs(unix.unsigned_abs()),
+        };
+        for (unix, text) in [(MIN_UNIX, "00000101T000000Z"), (MAX_UNIX, "99991231T235959Z"), (0, "19700101T000000Z")] {
+            assert_eq!(AmzDate::unix_of(at(unix)).ok(), Some(unix));
+            assert_eq!(AmzDate::from_system_time(at(unix)).map(|d| d.as_str().to_owned()).ok().as_deref(), Some(text));
+        }
+        for unix in [MIN_UNIX - 1, MAX_UNIX + 1] {
+            assert!(AmzDate::unix_of(at(unix)).is_err(), "{unix}");
+            assert!(AmzDate::from_unix(unix).is_err(), "{unix}");
+        }
+        // Before the epoch, a reading between two seconds belongs to the earlier one.
+        let between = SystemTime::UNIX_EPOCH - Duration::from_millis(1500);
+        assert_eq!(AmzDate::unix_of(between).ok(), Some(-2));
+    }
 
     #[test]
     fn parse_rejects_bad_input() {

@@ -124,9 +124,8 @@ impl Verifier {
 
     /// Header auth: within ±skew. Presigned: from the date minus skew until date plus expiry.
     pub(super) fn check_time(&self, time: AmzDate, location: Location) -> Result<(), VerifyError> {
-        let now = AmzDate::from_system_time(self.now())
-            .map_err(|_| VerifyError::new(ErrorCode::InternalError, "the verifier's clock is out of range"))?
-            .unix_timestamp();
+        let now = AmzDate::unix_of(self.now())
+            .map_err(|_| VerifyError::new(ErrorCode::InternalError, "the verifier's clock is out of range"))?;
         let t = time.unix_timestamp();
         let skew = i64::try_from(self.config().clock_skew.as_secs()).unwrap_or(i64::MAX);
         match location {
