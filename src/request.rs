@@ -105,6 +105,11 @@ impl<'a> SignableRequest<'a> {
         self
     }
 
+    /// Replaces the limits in place: a view holds its headers inline, and is not moved for it.
+    pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
     /// Builds the view of an [`http::request::Parts`].
     ///
     /// When there is no `Host` header, the host is taken from the URI's authority, without
@@ -147,7 +152,8 @@ impl<'a> SignableRequest<'a> {
         limits: Limits,
     ) -> Result<Self, SignError> {
         let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let mut view = Self::new(method.as_str(), target).with_limits(limits);
+        let mut view = Self::new(method.as_str(), target);
+        view.limits = limits;
         view.authority = uri.authority().map(|a| (uri.scheme_str(), a.as_str()));
         if headers.len() > limits.max_headers {
             return Err(SignError::Limit { what: "headers", limit: limits.max_headers });

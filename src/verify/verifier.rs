@@ -90,9 +90,9 @@ impl Verifier {
     /// As for [`Verifier::begin`].
     pub fn begin_view<'v, 'r>(
         &'v self,
-        request: SignableRequest<'r>,
+        mut request: SignableRequest<'r>,
     ) -> Result<PendingVerification<'v, 'r>, VerifyError> {
-        let request = request.with_limits(self.config.limits);
+        request.set_limits(self.config.limits);
         request.validate().map_err(invalid)?;
         let c = &self.config;
         let mut claim = claim(&request, c.max_presign_expiry)?;
