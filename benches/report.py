@@ -491,6 +491,8 @@ def main() -> int:
         report.append(f"* Load average before the run: {args.load}")
     report += [
         "* Statistic: criterion's median point estimate of the time per call",
+        "* Instruction counts, which do not move with the machine's load: [ICOUNT.md](ICOUNT.md)"
+        " (`benches/icount.sh`)",
         "",
         "Benchmark ids are `<group>/<impl>[/<param>]`; `cached` and `fresh` say whether the signing key",
         "is cached or derived inside the measured call (`aws-sigv4` and `rusty-s3` always derive it).",
