@@ -113,7 +113,7 @@ impl<H: sha2::digest::Update> Sink for Buffered<'_, H> {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
             Some(dst) => {
-                crate::slices::copy_short(dst, bytes);
+                crate::scan::copy_short(dst, bytes);
                 self.len = end;
             }
             None => self.put_slow(bytes),

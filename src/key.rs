@@ -168,7 +168,7 @@ fn table_id(seed: u64, access_key_id: &str, secret_digest: &[u8; 32], scope: &Cr
             mix(u64::from_le_bytes(*word));
         }
         let mut last = [0u8; 8];
-        crate::slices::copy_short(crate::slices::prefix_mut(&mut last, tail.len()), tail);
+        crate::scan::copy_short(crate::slices::prefix_mut(&mut last, tail.len()), tail);
         mix(u64::from_le_bytes(last));
     }
     // The digest of the secret is already uniform: its first eight bytes stand for it.

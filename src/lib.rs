@@ -159,6 +159,7 @@
 mod digest;
 mod error;
 mod inline_vec;
+mod scan;
 mod slices;
 mod time;
 // 1. The specification's pieces.

@@ -280,7 +280,7 @@ fn split_absolute_form(target: &str) -> (Option<(Option<&str>, &str)>, &str) {
 /// `value` without the optional whitespace (spaces and horizontal tabs) around it, which is
 /// not part of a field value (RFC 9110, section 5.5).
 pub(crate) fn trim_ows(value: &str) -> &str {
-    crate::slices::trim_ows(value)
+    crate::scan::trim_ows(value)
 }
 
 /// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`).
@@ -291,7 +291,7 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
 
 /// `tchar` by byte value, so that checking a name is one load per byte.
 #[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
-const TCHAR: [bool; 256] = crate::slices::byte_table!(|c| c.is_ascii_alphanumeric()
+const TCHAR: [bool; 256] = crate::scan::byte_table!(|c| c.is_ascii_alphanumeric()
     || matches!(
         c,
         b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'

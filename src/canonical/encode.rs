@@ -21,7 +21,7 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
 /// [`is_unreserved`] by byte value: one load per byte of every path and query.
 #[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
 const UNRESERVED: [bool; 256] =
-    crate::slices::byte_table!(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
+    crate::scan::byte_table!(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
 
 /// The three-byte escape `%XX` of `b`.
 #[inline]

@@ -77,7 +77,7 @@ const INLINE_ITEMS: usize = 16;
 
 /// The parts of a `;`-separated list, as `str::split(';')` gives them.
 pub(crate) fn split_names(list: &str) -> impl Iterator<Item = &str> {
-    crate::slices::split_ascii(list, b';')
+    crate::scan::split_ascii(list, b';')
 }
 
 /// The names of a `;`-separated list (a request's `SignedHeaders`), split once so that asking

@@ -138,7 +138,7 @@ struct CredentialParts<'a> {
 }
 
 fn split_credential(algorithm: Algorithm, credential: &str) -> Result<CredentialParts<'_>, &'static str> {
-    credential_parts(algorithm, crate::slices::split_ascii(credential, b'/'))
+    credential_parts(algorithm, crate::scan::split_ascii(credential, b'/'))
 }
 
 /// [`split_credential`] of the wire form of `X-Amz-Credential`, borrowed from it: the parts
@@ -228,18 +228,18 @@ fn is_lowercase_tchar(b: u8) -> bool {
 /// [`is_lowercase_tchar`] by byte value.
 #[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
 const LOWERCASE_TCHAR: [bool; 256] =
-    crate::slices::byte_table!(|c| crate::request::is_tchar(c) && !c.is_ascii_uppercase());
+    crate::scan::byte_table!(|c| crate::request::is_tchar(c) && !c.is_ascii_uppercase());
 
 /// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
-    let value = crate::slices::trim_ows(value);
-    let (algorithm, rest) = crate::slices::split_once_ascii(value, b' ')
+    let value = crate::scan::trim_ows(value);
+    let (algorithm, rest) = crate::scan::split_once_ascii(value, b' ')
         .ok_or_else(|| malformed_header("the Authorization header has no credential"))?;
     let algorithm = check_algorithm(algorithm, malformed_header)?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
-    for component in crate::slices::split_ascii(rest, b',') {
-        let component = crate::slices::trim_ows(component);
-        let (key, v) = crate::slices::split_once_ascii(component, b'=')
+    for component in crate::scan::split_ascii(rest, b',') {
+        let component = crate::scan::trim_ows(component);
+        let (key, v) = crate::scan::split_once_ascii(component, b'=')
             .ok_or_else(|| malformed_header("an Authorization component is not key=value"))?;
         let slot = match key {
             "Credential" => &mut credential,

@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 0. Primitives.
     ("digest", 0),
     ("slices", 0),
+    ("scan", 0),
     ("inline_vec", 0),
     ("error", 0),
     ("time", 0),
