@@ -153,14 +153,20 @@ impl CacheKey {
     }
 }
 
-/// The table slot of an identity: a multiply-rotate hash of its parts, keyed with the cache's
-/// random `seed`, eight bytes at a time. Ids may collide (a colliding entry replaces the other,
-/// and every hit is checked with [`CacheKey::matches`]), so it needs speed and spread, not the
-/// strength of SipHash, which cost more than the rest of a cached lookup.
+/// The table slot of an identity: a hash of its parts eight bytes at a time, each word mixed in
+/// by a folded 64×64→128-bit multiplication with the cache's random odd `seed` (the upper and
+/// lower halves of the product XORed), so that which inputs collide depends on the seed, and a
+/// difference in a word cannot be cancelled by one in the next. Ids may still collide (a
+/// colliding entry replaces the other, and every hit is checked with [`CacheKey::matches`], so
+/// a collision costs one derivation, never a wrong key); SipHash cost more than the rest of a
+/// cached lookup.
 fn table_id(seed: u64, access_key_id: &str, secret_digest: &[u8; 32], scope: &CredentialScope<'_>) -> u64 {
-    const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = seed;
-    let mut mix = |word: u64| h = (h ^ word).wrapping_mul(MULTIPLIER).rotate_left(31);
+    let multiplier = u128::from(seed | 1);
+    let mut h = seed.rotate_left(32);
+    let mut mix = |word: u64| {
+        let product = u128::from(h ^ word) * multiplier;
+        h = (product as u64) ^ ((product >> 64) as u64);
+    };
     for part in [access_key_id.as_bytes(), scope.date_bytes(), scope.region().as_bytes(), scope.service().as_bytes()] {
         mix(part.len() as u64);
         let (words, tail) = part.as_chunks::<8>();
@@ -173,7 +179,7 @@ fn table_id(seed: u64, access_key_id: &str, secret_digest: &[u8; 32], scope: &Cr
     }
     // The digest of the secret is already uniform: its first eight bytes stand for it.
     mix(secret_digest.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)));
-    h ^ (h >> 29)
+    h
 }
 
 /// The hasher of the table, whose keys are [`table_id`]s, already keyed hashes: it passes them
@@ -390,6 +396,28 @@ mod tests {
         assert!(!Arc::ptr_eq(&first, &again), "the oldest entry was evicted and derived again");
         assert_eq!(first.key().as_bytes(), again.key().as_bytes());
         assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn ids_of_near_identities_rarely_collide_whatever_the_seed() {
+        // A pair the earlier multiply-rotate mixing made collide for about half of all seeds:
+        // one bit flipped in a word and one in the next.
+        let digest = [7u8; 32];
+        let s = scope("us-east-1");
+        let pairs = [("AKIDAAA1AAAaBBBBCCCC", "AKIDAAAqAAAABBBBCCCC"), ("AKIDEXAMPLE", "AKIDEXAMPLF")];
+        for (a, b) in pairs {
+            let collisions = (0..1000u64)
+                .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5167_3476)
+                .filter(|&seed| super::table_id(seed, a, &digest, &s) == super::table_id(seed, b, &digest, &s))
+                .count();
+            assert_eq!(collisions, 0, "{a} and {b}");
+        }
+        let (r1, r2) = (scope("xxxxxxx1xxxaxxxx"), scope("xxxxxxxqxxxAxxxx"));
+        let collisions = (0..1000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5167_3476)
+            .filter(|&seed| super::table_id(seed, "AKID", &digest, &r1) == super::table_id(seed, "AKID", &digest, &r2))
+            .count();
+        assert_eq!(collisions, 0, "regions");
     }
 
     #[test]

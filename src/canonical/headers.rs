@@ -363,10 +363,17 @@ mod tests {
     }
 
     #[test]
-    fn plain_values_are_exactly_those_canonicalization_leaves_alone() {
-        let values = ["", "a", "a b", "a  b", " a", "a ", "a\tb", "a\r\n b", "a b c", "\t", " ", "é ü"];
+    fn plain_values_are_left_alone_by_canonicalization() {
+        // Plain implies unchanged, which the fast path relies on; not plain only means the
+        // general path, which is right for every value (`"a\u{1}b"` is not plain yet unchanged).
+        let values =
+            ["", "a", "a b", "a  b", " a", "a ", "a\tb", "a\r\n b", "a b c", "\t", " ", "é ü", "a\u{1}b", "\u{b}"];
         for v in values {
-            assert_eq!(is_plain_value(v.as_bytes()), canonical_header_value(v) == v, "{v:?}");
+            if is_plain_value(v.as_bytes()) {
+                assert_eq!(canonical_header_value(v), v, "{v:?}");
+            }
         }
+        let plain: Vec<&str> = values.into_iter().filter(|v| is_plain_value(v.as_bytes())).collect();
+        assert_eq!(plain, ["", "a", "a b", "a b c", "é ü"]);
     }
 }

@@ -239,6 +239,7 @@ impl<'a> CanonicalRequest<'a> {
     /// # Ok::<(), sigv4_kit::sign::SignError>(())
     /// ```
     pub fn hash(&self) -> [u8; 32] {
+        debug_assert!(self.over_limit.is_none(), "a canonical request over its limits is checked before it is hashed");
         let mut hash = Sha256::new();
         let mut sink = Buffered::new(&mut hash);
         self.write_to(&mut sink);
