@@ -55,7 +55,8 @@ impl PresignParams {
         Self { algorithm, credential, expires, signed_headers, token, region_set }
     }
 
-    /// The parameters that go into the canonical query.
+    /// The parameters that go into the canonical query, all encoded by [`PresignParams::write`]
+    /// with [`QUERY_VALUE`] (or digits and letters only).
     pub(super) fn canonical<'o>(
         &self,
         out: &'o SigningOutput,
@@ -63,16 +64,16 @@ impl PresignParams {
         sign_token: bool,
     ) -> InlineVec<QueryParam<'o>, 7> {
         let mut v = InlineVec::new();
-        v.push(QueryParam::new(AuthParam::Algorithm.name(), self.algorithm.as_str()));
-        v.push(QueryParam::new(AuthParam::Credential.name(), out.get(self.credential)));
-        v.push(QueryParam::new(AuthParam::Date.name(), date));
-        v.push(QueryParam::new(AuthParam::Expires.name(), out.get(self.expires)));
-        v.push(QueryParam::new(AuthParam::SignedHeaders.name(), out.get(self.signed_headers)));
+        v.push(QueryParam::encoded(AuthParam::Algorithm.name(), self.algorithm.as_str()));
+        v.push(QueryParam::encoded(AuthParam::Credential.name(), out.get(self.credential)));
+        v.push(QueryParam::encoded(AuthParam::Date.name(), date));
+        v.push(QueryParam::encoded(AuthParam::Expires.name(), out.get(self.expires)));
+        v.push(QueryParam::encoded(AuthParam::SignedHeaders.name(), out.get(self.signed_headers)));
         if let (Some(t), true) = (self.token, sign_token) {
-            v.push(QueryParam::new(AuthParam::SecurityToken.name(), out.get(t)));
+            v.push(QueryParam::encoded(AuthParam::SecurityToken.name(), out.get(t)));
         }
         if let Some(set) = self.region_set {
-            v.push(QueryParam::new(AuthParam::RegionSet.name(), out.get(set)));
+            v.push(QueryParam::encoded(AuthParam::RegionSet.name(), out.get(set)));
         }
         v
     }
