@@ -209,8 +209,9 @@ pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
 
 /// The two lowercase hex digits of `byte`.
 #[inline]
+#[allow(clippy::indexing_slicing)] // a `u8` cannot index past 256 entries
 pub(crate) fn hex_pair(byte: u8) -> [u8; 2] {
-    HEX_PAIRS.get(usize::from(byte)).copied().unwrap_or(*b"00")
+    HEX_PAIRS[usize::from(byte)]
 }
 
 /// The two lowercase hex digits of every byte value.

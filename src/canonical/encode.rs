@@ -153,11 +153,9 @@ pub(crate) fn canonical_byte_len(b: u8, at: &[u8]) -> Option<usize> {
 }
 
 /// Writes the canonical form of a query component (see [`QueryComponentBytes`]) into `sink`.
+/// Callers that already know the component is canonical write it as it is instead (the query
+/// splitter finds that out once, as it reads).
 pub(crate) fn write_query_component(sink: &mut impl Sink, wire: &str) {
-    if is_canonical_query_component(wire) {
-        sink.put(wire.as_bytes());
-        return;
-    }
     let mut buf = [0u8; 64];
     let mut len = 0;
     for b in QueryComponentBytes::new(wire) {

@@ -35,8 +35,10 @@ fn put_hex_len(out: &mut Vec<u8>, len: usize) {
     let mut rest = len;
     loop {
         at -= 1;
+        // `rest % 16` is a single hex digit.
+        let digit = (rest % 16) as u8;
         if let Some(slot) = digits.get_mut(at) {
-            *slot = b"0123456789abcdef".get(rest % 16).copied().unwrap_or(b'0');
+            *slot = if digit < 10 { b'0' + digit } else { b'a' + (digit - 10) };
         }
         rest /= 16;
         if rest == 0 || at == 0 {

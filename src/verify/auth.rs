@@ -287,7 +287,7 @@ fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
         let slot = found.get_mut(param.index()).ok_or_else(|| malformed_query("internal"))?;
         // The credential is read from its wire form below; every other value is decoded here.
         let repeated = match param {
-            AuthParam::Credential => wire_credential.replace(p.value).is_some() || slot.is_some(),
+            AuthParam::Credential => wire_credential.replace(p.value).is_some(),
             _ => slot.replace(decode(p.value)?).is_some(),
         };
         if repeated {
