@@ -23,6 +23,19 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
 const UNRESERVED: [bool; 256] =
     crate::scan::byte_table!(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
 
+/// [`is_unreserved`] eight bytes at a time: the high bit of every unreserved byte of `w`.
+#[inline]
+pub(crate) const fn unreserved_bytes(w: u64) -> u64 {
+    use crate::scan::{eq_bytes, range_bytes, splat};
+    // `| 0x20` lowercases ASCII letters and moves no other byte into `a..=z`.
+    range_bytes(w | splat(0x20), b'a', b'z')
+        | range_bytes(w, b'0', b'9')
+        | eq_bytes(w, b'-')
+        | eq_bytes(w, b'.')
+        | eq_bytes(w, b'_')
+        | eq_bytes(w, b'~')
+}
+
 /// The three-byte escape `%XX` of `b`.
 #[inline]
 pub(crate) const fn escape(b: u8) -> [u8; 3] {
@@ -49,13 +62,19 @@ pub(crate) fn escape_at(bytes: &[u8]) -> Option<u8> {
     }
 }
 
-/// Writes `bytes` into `sink`, escaping every byte for which `keep` is false.
+/// Writes `bytes` into `sink`, escaping every byte for which `keep` is false; `keep_word` marks
+/// the kept bytes of eight at a time (see [`crate::scan::class_prefix`]).
 ///
 /// Runs of kept bytes are written as one slice, so an already-canonical input costs one call.
-pub(crate) fn write_escaped(sink: &mut impl Sink, bytes: &[u8], keep: impl Fn(u8) -> bool) {
+pub(crate) fn write_escaped(
+    sink: &mut impl Sink,
+    bytes: &[u8],
+    keep_word: impl Fn(u64) -> u64 + Copy,
+    keep: impl Fn(u8) -> bool + Copy,
+) {
     let mut rest = bytes;
     while !rest.is_empty() {
-        let run = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
+        let run = crate::scan::class_prefix(rest, keep_word, keep);
         let (kept, tail) = rest.split_at(run);
         if !kept.is_empty() {
             sink.put(kept);

@@ -61,13 +61,19 @@ pub(crate) enum HeaderSelection<'s> {
     Exclude(&'s ExcludedHeaders),
     /// Exactly these names: what a verifier reads from `SignedHeaders`.
     Only(&'s NameList<'s>),
+    /// The headers at these positions of the request, a bit each: what a verifier found
+    /// `SignedHeaders` to name, once, when it checked the list against the request.
+    Indices(u64),
 }
 
 impl HeaderSelection<'_> {
-    fn includes(&self, name: &str) -> bool {
+    fn includes(&self, index: usize, name: &str) -> bool {
         match self {
             Self::Exclude(set) => !set.contains(name),
             Self::Only(list) => list.contains(name),
+            Self::Indices(bits) => {
+                u32::try_from(index).ok().and_then(|i| bits.checked_shr(i)).is_some_and(|b| b & 1 == 1)
+            }
         }
     }
 }
@@ -99,7 +105,17 @@ impl<'a> NameList<'a> {
 
     /// Whether `name` is in the list (ASCII case ignored).
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+        self.position(name).is_some()
+    }
+
+    /// Where `name` first is in the list (ASCII case ignored).
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+    }
+
+    /// How many names the list has.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
     }
 
     /// The names, in the list's order.
@@ -116,6 +132,8 @@ impl<'a> NameList<'a> {
 pub struct CanonicalRequest<'a> {
     method: &'a str,
     path: &'a str,
+    /// Whether the path is plain, so already in normal form.
+    plain_path: bool,
     uri_mode: UriMode,
     query: InlineVec<QueryParam<'a>, INLINE_ITEMS>,
     headers: InlineVec<HeaderEntry<'a>, INLINE_ITEMS>,
@@ -172,6 +190,7 @@ impl<'a> CanonicalRequest<'a> {
         let mut this = Self {
             method: request.method(),
             path: request.path(),
+            plain_path: request.has_plain_path(),
             uri_mode,
             query: InlineVec::new(),
             headers: InlineVec::with_capacity(given.len() + extra_headers.len()),
@@ -193,7 +212,7 @@ impl<'a> CanonicalRequest<'a> {
 
         let all = given.iter().chain(extra_headers.iter());
         for (index, &(name, value)) in all.enumerate() {
-            if !selection.includes(name) {
+            if !selection.includes(index, name) {
                 continue;
             }
             this.headers.push(HeaderEntry::new(name, value, index));
@@ -216,7 +235,11 @@ impl<'a> CanonicalRequest<'a> {
     pub(crate) fn write_to(&self, sink: &mut impl Sink) {
         sink.put(self.method.as_bytes());
         sink.put_byte(b'\n');
-        uri::write_canonical_uri(sink, self.path, self.uri_mode);
+        match (self.uri_mode, self.plain_path) {
+            // Already in normal form: only the second encoding is left.
+            (UriMode::Normalized, true) => uri::write_double_encoded(sink, self.path.as_bytes()),
+            _ => uri::write_canonical_uri(sink, self.path, self.uri_mode),
+        }
         sink.put_byte(b'\n');
         query::write_sorted(sink, &self.query);
         sink.put_byte(b'\n');

@@ -27,8 +27,9 @@
 //! assert_eq!(canonical_uri("/example space/ሴ", UriMode::Normalized), "/example%20space/%E1%88%B4");
 //! ```
 
-use super::encode::{escape_at, is_unreserved, write_escaped};
+use super::encode::{escape_at, is_unreserved, unreserved_bytes, write_escaped};
 use crate::digest::Sink;
+use crate::request::is_plain_path;
 
 /// How the request path becomes the canonical URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,7 +86,7 @@ fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if is_unreserved(b) || b == b'/' {
-            i += 1;
+            i += 1 + crate::scan::class_prefix(crate::slices::suffix(bytes, i + 1), path_bytes, is_path_byte);
         } else if b == b'%' && valid_escape_at(bytes, i) {
             i += 3;
         } else {
@@ -101,8 +102,20 @@ fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
 /// Writes a (once-encoded) wire path encoded again: every byte that is not unreserved or `/`
 /// is escaped, `%` included. A raw byte that the client did not escape is so encoded exactly
 /// once, which is how the AWS suites treat the raw targets in their request files.
-fn write_double_encoded(sink: &mut impl Sink, segment: &[u8]) {
-    write_escaped(sink, segment, |b| is_unreserved(b) || b == b'/');
+pub(crate) fn write_double_encoded(sink: &mut impl Sink, segment: &[u8]) {
+    write_escaped(sink, segment, path_bytes, is_path_byte);
+}
+
+/// Whether a path keeps `b` as it is: unreserved, or `/`.
+#[inline]
+fn is_path_byte(b: u8) -> bool {
+    is_unreserved(b) || b == b'/'
+}
+
+/// [`is_path_byte`] eight bytes at a time.
+#[inline]
+fn path_bytes(w: u64) -> u64 {
+    unreserved_bytes(w) | crate::scan::eq_bytes(w, b'/')
 }
 
 /// Whether the normalization step would leave `path` unchanged.
@@ -134,7 +147,7 @@ fn is_normalized(path: &[u8]) -> bool {
 /// when the input ends with one and something remains, always starting with `/`. Its
 /// [`UriMode::Normalized`] canonical URI is `path`'s.
 pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if is_normalized(path.as_bytes()) {
+    if is_plain_path(path.as_bytes()) || is_normalized(path.as_bytes()) {
         return std::borrow::Cow::Borrowed(path);
     }
     let mut kept: Vec<&str> = Vec::new();
@@ -163,6 +176,9 @@ pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
 /// `%2E%2E`, `..%2F`, `%2e%2e%5c` or `..;` as names; a router that decodes the path, or splits
 /// it at backslashes or semicolons, reads `..`.
 pub(crate) fn has_dot_segment_in_any_reading(path: &str) -> bool {
+    if is_plain_path(path.as_bytes()) {
+        return false;
+    }
     let (mut dot, mut percent) = (false, false);
     for b in path.bytes() {
         dot |= b == b'.';
@@ -316,6 +332,52 @@ mod tests {
             });
             proptest::prop_assert_eq!(has_dot_segment_in_any_reading(&path), plain, "{:?}", path);
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_paths_are_normal_and_free_of_dot_segments(path in tricky_path(), tail in "[a-z./%;#\\\\\x01\x7f]{0,20}") {
+            let path = format!("{path}{tail}");
+            if is_plain_path(path.as_bytes()) {
+                proptest::prop_assert!(is_normalized(path.as_bytes()), "{:?}", path);
+                proptest::prop_assert!(!has_dot_segment_in_any_reading(&path), "{:?}", path);
+                proptest::prop_assert!(!path.bytes().any(|b| b.is_ascii_control() || b == b'#'), "{:?}", path);
+            }
+            // Plain is what a byte-at-a-time reading of the rule finds.
+            let bytes = path.as_bytes();
+            let by_bytes = bytes.first() == Some(&b'/')
+                && !bytes.windows(2).any(|p| p[0] == b'/' && (p[1] == b'/' || p[1] == b'.'))
+                && !bytes.iter().any(|&b| matches!(b, b'%' | b';' | b'\\' | b'#') || b < 0x20 || b == 0x7f);
+            proptest::prop_assert_eq!(is_plain_path(bytes), by_bytes, "{:?}", path);
+        }
+    }
+
+    #[test]
+    fn plain_paths() {
+        for p in ["/", "/a", "/photos/2015/08/index.json", "/a/b/", "/a.b/c..d/", "/ሴ/x y", "/0123456/89abcdef/"] {
+            assert!(is_plain_path(p.as_bytes()), "{p:?}");
+        }
+        // Each of these breaks the rule at a word boundary or inside a word.
+        for p in [
+            "",
+            "a",
+            "//",
+            "/a//b",
+            "/./",
+            "/abcdef/.x",
+            "/abcdef//",
+            "/a%2E",
+            "/a;b",
+            "/a\\b",
+            "/a#b",
+            "/a\tb",
+            "/a\u{7f}",
+        ] {
+            assert!(!is_plain_path(p.as_bytes()), "{p:?}");
+        }
+        assert!(is_plain_path(b"/abcdefg/"));
+        assert!(!is_plain_path(b"/abcdef//x"), "a slash pair across two words");
+        assert!(!is_plain_path(b"/abcdef/.x"), "a slash and dot across two words");
     }
 
     #[test]

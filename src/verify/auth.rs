@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorCode, VerifyError};
+use super::headers::{Known, KnownHeaders};
 use crate::auth_params::{AuthParam, Spelling};
 use crate::canonical::query::params;
 use crate::request::SignableRequest;
@@ -56,12 +57,15 @@ pub(crate) struct Claim<'r> {
 /// (percent-encoded, another case) is refused, whatever the auth: the parameter would be read
 /// one way here and another way by whatever reads the query next. A header-signed request may
 /// carry none of those parameters at all.
-pub(crate) fn claim<'r>(request: &SignableRequest<'r>, max_expiry: u64) -> Result<Claim<'r>, VerifyError> {
-    let mut auth_headers = request.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case("authorization"));
-    let header = auth_headers.next().map(|(_, v)| *v);
-    if auth_headers.next().is_some() {
+pub(super) fn claim<'r>(
+    request: &SignableRequest<'r>,
+    known: &KnownHeaders<'r>,
+    max_expiry: u64,
+) -> Result<Claim<'r>, VerifyError> {
+    if known.is_repeated(Known::Authorization) {
         return Err(malformed_header("the request has more than one Authorization header"));
     }
+    let header = known.first(Known::Authorization);
     let mut presigned = false;
     let mut any_auth_param: Option<AuthParam> = None;
     for p in params(request.query()) {

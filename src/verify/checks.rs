@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use super::auth::{Claim, Location};
 use super::config::{PathPolicy, PlusInQuery};
 use super::error::{ErrorCode, VerifyError};
+use super::headers::{Known, KnownHeaders};
 use super::verifier::Verifier;
 use crate::canonical::NameList;
 use crate::credentials::SessionTokenMode;
@@ -19,9 +20,13 @@ impl Verifier {
     /// whose paths are normalized, a path in normal form (or a policy that rewrites it) and no
     /// percent-encoded dot segment; no literal `+` in the query unless the policy reads it as
     /// AWS does.
-    pub(super) fn check_target(&self, request: &SignableRequest<'_>) -> Result<(), VerifyError> {
+    pub(super) fn check_target(
+        &self,
+        request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
+    ) -> Result<(), VerifyError> {
         let invalid = |message: String| VerifyError::new(ErrorCode::InvalidArgument, message);
-        let host = single_header(request, "host", ErrorCode::InvalidArgument)?;
+        let host = known.single(Known::Host, ErrorCode::InvalidArgument)?;
         if let (Some((scheme, authority)), Some(host)) = (request.target_authority(), host)
             && !crate::request::authority_matches_host(scheme, authority, host)
         {
@@ -33,14 +38,15 @@ impl Verifier {
             && self.config().path_policy == PathPolicy::Refuse
         {
             let path = request.path();
-            // An empty path (`GET http://host HTTP/1.1`) is `/`.
-            if !path.is_empty() && crate::canonical::uri::normalized_path(path) != path {
+            // An empty path (`GET http://host HTTP/1.1`) is `/`; a plain one passes both checks.
+            let plain = path.is_empty() || request.has_plain_path();
+            if !plain && crate::canonical::uri::normalized_path(path) != path {
                 return Err(invalid(
                     "the path is not in normal form (it has '.' or '..' segments, or repeated slashes); send the normalized path"
                         .to_owned(),
                 ));
             }
-            if crate::canonical::uri::has_dot_segment_in_any_reading(path) {
+            if !plain && crate::canonical::uri::has_dot_segment_in_any_reading(path) {
                 return Err(invalid(
                     "the path has a dot segment once decoded ('%2E%2E', '..%2F', '..;' and the like), which SigV4 signs as a name and routers may read as '..'"
                         .to_owned(),
@@ -61,11 +67,11 @@ impl Verifier {
     /// region. The service is checked as for SigV4.
     pub(super) fn check_region_set<'r>(
         &self,
-        request: &SignableRequest<'r>,
+        known: &KnownHeaders<'r>,
         claim: &mut Claim<'r>,
     ) -> Result<(), VerifyError> {
         let malformed = claim.location.malformed();
-        let header = single_header(request, "x-amz-region-set", malformed)?;
+        let header = known.single(Known::RegionSet, malformed)?;
         match (claim.location, header) {
             // A region set in the query too was refused with the claim: a header-signed request
             // carries no presigned-URL parameter.
@@ -98,7 +104,7 @@ impl Verifier {
     /// header), or else the `Date` header. Returns the time and the header name it came from.
     pub(super) fn request_time(
         &self,
-        request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         claim: &Claim<'_>,
     ) -> Result<(AmzDate, Option<&'static str>), VerifyError> {
         let malformed = claim.location.malformed();
@@ -106,14 +112,14 @@ impl Verifier {
             let t = d.parse().map_err(|_| VerifyError::new(malformed, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
             return Ok((t, None));
         }
-        if let Some(d) = single_header(request, "x-amz-date", malformed)? {
+        if let Some(d) = known.single(Known::XAmzDate, malformed)? {
             let t = d
                 .trim()
                 .parse()
                 .map_err(|_| VerifyError::new(ErrorCode::AccessDenied, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
             return Ok((t, Some("x-amz-date")));
         }
-        if let Some(d) = single_header(request, "date", malformed)? {
+        if let Some(d) = known.single(Known::Date, malformed)? {
             let t = AmzDate::parse_http_date(d.trim()).map_err(|e| {
                 VerifyError::new(ErrorCode::AccessDenied, format!("the Date header cannot be parsed: {}", e.reason()))
             })?;
@@ -150,12 +156,15 @@ impl Verifier {
     }
 
     /// Every header in `SignedHeaders` is present, and every header that must be signed is.
+    /// Returns which of the request's headers are signed, as a bit per header (`None` for a
+    /// request with more than 64 headers, whose canonical request selects them by name).
     pub(super) fn check_signed_headers(
         &self,
         request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         claim: &Claim<'_>,
         date_header: Option<&str>,
-    ) -> Result<(), VerifyError> {
+    ) -> Result<Option<u64>, VerifyError> {
         let list = NameList::new(&claim.signed_headers);
         let signed = |name: &str| list.contains(name);
         let unsigned = |name: &str| {
@@ -172,14 +181,6 @@ impl Verifier {
         }
         if !claim.algorithm.scope_has_region() && claim.location == Location::Header && !signed("x-amz-region-set") {
             return Err(unsigned("x-amz-region-set"));
-        }
-        for name in list.iter() {
-            if request.header(name).is_none() {
-                return Err(VerifyError::new(
-                    ErrorCode::AccessDenied,
-                    format!("the header '{name}' is listed in SignedHeaders but is not in the request"),
-                ));
-            }
         }
         let token_may_be_unsigned = self.config().session_token == SessionTokenMode::AddedAfterSigning;
         let extra_required = &self.config().required_signed_headers;
@@ -198,39 +199,53 @@ impl Verifier {
                 || name.eq_ignore_ascii_case("content-type")
                 || extra_required.iter().any(|r| r.eq_ignore_ascii_case(name))
         };
-        for (name, _) in request.headers() {
-            if name.eq_ignore_ascii_case("authorization") {
-                continue;
+        // One pass over the request's headers: which are signed (a bit per header, and a bit
+        // per listed name they cover), and the first that must be signed but is not.
+        let (mut selected, mut covered) = (0u64, 0u64);
+        let mut first_unsigned = None;
+        for (index, &(name, _)) in request.headers().iter().enumerate() {
+            match list.position(name) {
+                Some(at) => {
+                    selected |= bit(index);
+                    covered |= bit(at);
+                }
+                None if first_unsigned.is_none() && !name.eq_ignore_ascii_case("authorization") && required(name) => {
+                    first_unsigned = Some(name);
+                }
+                None => {}
             }
-            if required(name) && !signed(name) {
-                return Err(unsigned(&name.to_ascii_lowercase()));
-            }
+        }
+        let listed = list.len();
+        let missing = match listed <= 64 {
+            // The first listed name no header covered.
+            true => list.iter().take(listed).zip(0..).find(|&(_, at)| covered & bit(at) == 0).map(|(name, _)| name),
+            false => list.iter().find(|name| request.header(name).is_none()),
+        };
+        if let Some(name) = missing {
+            return Err(VerifyError::new(
+                ErrorCode::AccessDenied,
+                format!("the header '{name}' is listed in SignedHeaders but is not in the request"),
+            ));
+        }
+        if let Some(name) = first_unsigned {
+            return Err(unsigned(&name.to_ascii_lowercase()));
         }
         if self.config().s3_payload_rules
             && claim.location == Location::Header
-            && request.header("x-amz-content-sha256").is_none()
+            && known.first(Known::ContentSha256).is_none()
         {
             return Err(VerifyError::new(
                 ErrorCode::MissingSecurityHeader,
                 "the request is missing the x-amz-content-sha256 header",
             ));
         }
-        Ok(())
+        Ok((request.headers().len() <= 64).then_some(selected))
     }
 }
 
-/// The value of header `name`, which must not be repeated.
-pub(super) fn single_header<'r>(
-    request: &SignableRequest<'r>,
-    name: &str,
-    malformed: ErrorCode,
-) -> Result<Option<&'r str>, VerifyError> {
-    let mut values = request.headers().iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v);
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(VerifyError::new(malformed, format!("the request repeats the {name} header")));
-    }
-    Ok(first)
+/// Bit `index` of a 64-bit set; no bit for an index beyond it.
+fn bit(index: usize) -> u64 {
+    u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
 }
 
 /// A request that cannot even be read (bad header value, too large).

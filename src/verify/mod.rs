@@ -34,6 +34,7 @@ mod body;
 mod checks;
 mod config;
 mod error;
+mod headers;
 mod keys;
 mod payload;
 mod pending;

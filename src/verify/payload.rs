@@ -5,13 +5,12 @@
 use subtle::ConstantTimeEq;
 
 use super::auth::{Claim, Location};
-use super::checks::single_header;
 use super::error::{ErrorCode, VerifyError};
+use super::headers::{Known, KnownHeaders};
 use super::verified::{PayloadCheck, PayloadState, StreamingPayload};
 use super::verifier::Verifier;
 use crate::chunked::{ChunkChain, StreamingMode};
 use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
-use crate::request::SignableRequest;
 
 /// Where the payload line of the canonical request comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,14 +29,14 @@ impl Verifier {
     /// Reads the payload declaration.
     pub(super) fn payload_source(
         &self,
-        request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         claim: &Claim<'_>,
     ) -> Result<PayloadSource, VerifyError> {
         let malformed = claim.location.malformed();
-        let declared = single_header(request, "x-amz-content-sha256", malformed)?;
+        let declared = known.single(Known::ContentSha256, malformed)?;
         let source = match declared.map(str::trim) {
             Some(UNSIGNED_PAYLOAD) => PayloadSource::Unsigned,
-            Some(v) if v.starts_with("STREAMING-") => self.streaming_source(request, claim, v)?,
+            Some(v) if v.starts_with("STREAMING-") => self.streaming_source(known, claim, v)?,
             Some(v) => {
                 let mut digest = [0u8; 32];
                 if !crate::digest::decode_lower_hex(v.as_bytes(), &mut digest) {
@@ -49,7 +48,7 @@ impl Verifier {
                 // Only a declared length above zero says the body is not empty; without one (no
                 // `Content-Length`, or one that is not a number) the body is compared with the
                 // declared hash when it is read.
-                if v == crate::digest::EMPTY_SHA256_HEX && declared_length(request).is_some_and(|len| len > 0) {
+                if v == crate::digest::EMPTY_SHA256_HEX && declared_length(known).is_some_and(|len| len > 0) {
                     return Err(VerifyError::new(
                         ErrorCode::XAmzContentSHA256Mismatch,
                         "x-amz-content-sha256 is the hash of an empty body, but the body is not empty",
@@ -76,7 +75,7 @@ impl Verifier {
     /// `x-amz-trailer`.
     fn streaming_source(
         &self,
-        request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         claim: &Claim<'_>,
         value: &str,
     ) -> Result<PayloadSource, VerifyError> {
@@ -96,7 +95,8 @@ impl Verifier {
         if claim.location != Location::Header {
             return Err(VerifyError::new(ErrorCode::InvalidRequest, "an aws-chunked body needs header authentication"));
         }
-        let decoded_length = single_header(request, "x-amz-decoded-content-length", malformed)?
+        let decoded_length = known
+            .single(Known::DecodedContentLength, malformed)?
             .and_then(|v| v.trim().parse::<u64>().ok())
             .ok_or_else(|| {
                 VerifyError::new(
@@ -104,7 +104,7 @@ impl Verifier {
                     "an aws-chunked body needs a numeric x-amz-decoded-content-length header",
                 )
             })?;
-        let trailers: Vec<String> = match single_header(request, "x-amz-trailer", malformed)? {
+        let trailers: Vec<String> = match known.single(Known::Trailer, malformed)? {
             Some(v) => v.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
             // No `x-amz-trailer` header names no trailer (the mode says whether it needs one).
             None => Vec::new(),
@@ -205,6 +205,6 @@ impl PayloadSource {
 /// one that is not a decimal number (which
 /// [`PendingVerification::check_body_length`](super::PendingVerification::check_body_length)
 /// refuses once the body is there).
-fn declared_length(request: &SignableRequest<'_>) -> Option<u64> {
-    request.header("content-length").and_then(crate::request::parse_content_length)
+fn declared_length(known: &KnownHeaders<'_>) -> Option<u64> {
+    known.first(Known::ContentLength).and_then(crate::request::parse_content_length)
 }

@@ -6,7 +6,7 @@ use core::fmt;
 use subtle::ConstantTimeEq;
 
 use super::auth::{Claim, Location};
-use super::checks::{invalid, single_header};
+use super::checks::invalid;
 use super::error::{DebugInfo, ErrorCode, VerifyError};
 use super::payload::PayloadSource;
 use super::provider::{Credential, LookupRequest};
@@ -28,6 +28,11 @@ pub struct PendingVerification<'v, 'r> {
     time: AmzDate,
     token: Option<&'r str>,
     payload: PayloadSource,
+    /// Which of the request's headers are signed, a bit per header (`None`: more than 64
+    /// headers, selected by name).
+    selected: Option<u64>,
+    /// The first `Content-Length` value, and whether the header is repeated.
+    content_length: (Option<&'r str>, bool),
 }
 
 impl fmt::Debug for PendingVerification<'_, '_> {
@@ -46,6 +51,7 @@ impl fmt::Debug for PendingVerification<'_, '_> {
 
 impl<'v, 'r> PendingVerification<'v, 'r> {
     /// The pending state of `request`, whose claim `begin` checked.
+    #[allow(clippy::too_many_arguments)] // one call, in `begin`, which found each of them
     pub(super) fn new(
         verifier: &'v Verifier,
         request: SignableRequest<'r>,
@@ -53,8 +59,10 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         time: AmzDate,
         token: Option<&'r str>,
         payload: PayloadSource,
+        selected: Option<u64>,
+        content_length: (Option<&'r str>, bool),
     ) -> Self {
-        Self { verifier, request, claim, time, token, payload }
+        Self { verifier, request, claim, time, token, payload, selected, content_length }
     }
 
     /// What to ask the credential provider.
@@ -122,8 +130,15 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_body_length(&self, len: u64) -> Result<(), VerifyError> {
-        let Some(declared) = single_header(&self.request, "content-length", ErrorCode::InvalidArgument)? else {
-            return Ok(());
+        let declared = match self.content_length {
+            (_, true) => {
+                return Err(VerifyError::new(
+                    ErrorCode::InvalidArgument,
+                    "the request repeats the content-length header",
+                ));
+            }
+            (None, false) => return Ok(()),
+            (Some(declared), false) => declared,
         };
         let declared = crate::request::parse_content_length(declared).ok_or_else(|| {
             VerifyError::new(ErrorCode::InvalidArgument, "the Content-Length header is not one decimal number")
@@ -203,15 +218,16 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
             }
             (Location::Query { .. }, _) => &[AuthParam::Signature],
         };
-        let signed_headers = NameList::new(&self.claim.signed_headers);
-        let canonical = CanonicalRequest::build(
-            &self.request,
-            v.config().uri_mode,
-            HeaderSelection::Only(&signed_headers),
-            skip,
-            payload_line.as_str(),
-            &[],
-        );
+        let signed_headers;
+        let selection = match self.selected {
+            Some(bits) => HeaderSelection::Indices(bits),
+            None => {
+                signed_headers = NameList::new(&self.claim.signed_headers);
+                HeaderSelection::Only(&signed_headers)
+            }
+        };
+        let canonical =
+            CanonicalRequest::build(&self.request, v.config().uri_mode, selection, skip, payload_line.as_str(), &[]);
         canonical.check_limits().map_err(invalid)?;
         let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
         let sts = StringToSign::new(self.time, scope, canonical.hash()).with_algorithm(self.claim.algorithm);
@@ -240,6 +256,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         let path = match v.config().uri_mode {
             crate::canonical::UriMode::S3 if self.request.path().is_empty() => std::borrow::Cow::Borrowed("/"),
             crate::canonical::UriMode::S3 => std::borrow::Cow::Borrowed(self.request.path()),
+            _ if self.request.has_plain_path() => std::borrow::Cow::Borrowed(self.request.path()),
             _ => crate::canonical::uri::normalized_path(self.request.path()),
         };
         Ok(Verified {

@@ -12,9 +12,10 @@ use core::fmt;
 use std::sync::Arc;
 
 use super::auth::claim;
-use super::checks::{invalid, single_header};
+use super::checks::invalid;
 use super::config::VerifierConfig;
 use super::error::{ErrorCode, VerifyError};
+use super::headers::{Known, KnownHeaders};
 use super::keys::VerifyingKeys;
 use super::pending::PendingVerification;
 use super::provider::CredentialProvider;
@@ -95,10 +96,11 @@ impl Verifier {
         request.set_limits(self.config.limits);
         request.validate().map_err(invalid)?;
         let c = &self.config;
-        let mut claim = claim(&request, c.max_presign_expiry)?;
-        self.check_target(&request)?;
+        let known = KnownHeaders::new(request.headers());
+        let mut claim = claim(&request, &known, c.max_presign_expiry)?;
+        self.check_target(&request, &known)?;
         let malformed = claim.location.malformed();
-        let (time, date_header) = self.request_time(&request, &claim)?;
+        let (time, date_header) = self.request_time(&known, &claim)?;
         if claim.date != time.date_stamp() {
             return Err(VerifyError::new(malformed, "the credential date is not the same day as the request time"));
         }
@@ -109,15 +111,15 @@ impl Verifier {
                 return Err(VerifyError::new(malformed, format!("the region '{}' is not accepted here", claim.region)));
             }
         } else {
-            self.check_region_set(&request, &mut claim)?;
+            self.check_region_set(&known, &mut claim)?;
         }
         if !c.services.iter().any(|s| *s == claim.service) {
             return Err(VerifyError::new(malformed, format!("the service '{}' is not accepted here", claim.service)));
         }
         self.check_time(time, claim.location)?;
-        self.check_signed_headers(&request, &claim, date_header)?;
-        let header_token = single_header(&request, "x-amz-security-token", malformed)?;
-        let payload = self.payload_source(&request, &claim)?;
+        let selected = self.check_signed_headers(&request, &known, &claim, date_header)?;
+        let header_token = known.single(Known::SecurityToken, malformed)?;
+        let payload = self.payload_source(&known, &claim)?;
         let token = match (&claim.query_token, header_token) {
             (Some(_), Some(_)) => {
                 return Err(VerifyError::new(
@@ -127,7 +129,8 @@ impl Verifier {
             }
             (_, t) => t,
         };
-        Ok(PendingVerification::new(self, request, claim, time, token, payload))
+        let content_length = (known.first(Known::ContentLength), known.is_repeated(Known::ContentLength));
+        Ok(PendingVerification::new(self, request, claim, time, token, payload, selected, content_length))
     }
 
     /// Verifies `parts` with a credential from `provider`. `body_hash` is the SHA-256 of the
