@@ -280,29 +280,20 @@ impl<'a> SignableRequest<'a> {
 /// segment in any reading ([`has_dot_segment_in_any_reading`](crate::canonical::uri::has_dot_segment_in_any_reading)), which decides most real paths
 /// in one pass of eight bytes at a time.
 pub(crate) fn is_plain_path(path: &[u8]) -> bool {
-    use crate::scan::{any_below, any_zero, splat};
     if path.first() != Some(&b'/') {
         return false;
     }
-    // Whether, not where: every test below may also mark a byte above a true match, which
-    // is then in the word too. `carry` marks the first byte of a word when the previous one
-    // ended in `/`.
-    let (mut bad, mut carry) = (0u64, 0u64);
-    for w in crate::scan::words(path, b'a') {
-        // Marks every `/`, and a `.` right above one (already a bad pair).
-        let slash = any_zero(w ^ splat(b'/'));
-        // `.` and `/` differ in the lowest bit only: this marks both, and nothing else.
-        let slash_or_dot = any_zero((w | splat(1)) ^ splat(b'/'));
-        bad |= ((slash << 8) | carry) & slash_or_dot;
-        carry = slash >> 56;
-        bad |= any_zero(w ^ splat(b'%'))
-            | any_zero(w ^ splat(b';'))
-            | any_zero(w ^ splat(b'\\'))
-            | any_zero(w ^ splat(b'#'))
-            | any_zero(w ^ splat(0x7f))
-            | any_below(w, 0x20);
-    }
-    bad == 0
+    // Folds rather than searches, so that the loop checks many bytes at once.
+    let bad = |b: u8| (b == b'%') | (b == b';') | (b == b'\\') | (b == b'#') | (b < 0x20) | (b == 0x7f);
+    !path.iter().fold(false, |found, &b| found | bad(b)) && !has_slash_pair(path)
+}
+
+/// Whether some `/` of `path` is followed by `/` or `.`: without one, a path that starts with
+/// `/` has no empty segment and no dot segment, so it is in normal form.
+pub(crate) fn has_slash_pair(path: &[u8]) -> bool {
+    // `.` and `/` differ in the lowest bit only. A fold, so that many pairs are checked at once.
+    let next = crate::slices::suffix(path, 1);
+    path.iter().zip(next).fold(false, |found, (&a, &b)| found | ((a == b'/') & ((b | 1) == b'/')))
 }
 
 /// Splits an absolute-form target (`http://host/p?q`) into its scheme and authority

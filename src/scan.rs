@@ -1,5 +1,5 @@
-//! Scanning ASCII text a byte at a time, or eight: byte classes as tables and as word masks,
-//! the search for one byte, splitting and trimming at ASCII bytes, and short copies without a
+//! Scanning ASCII text a byte at a time, or eight or sixteen: byte classes as tables, runs of a
+//! class a chunk at a time, the search for one byte, splitting and trimming at ASCII bytes, and short copies without a
 //! call to `memcpy`.
 //! The lowest layer, beside `slices`; it uses `slices` and nothing else of the crate.
 
@@ -107,129 +107,46 @@ pub(crate) fn trim_ows(text: &str) -> &str {
     text.get(start..end.max(start)).unwrap_or("")
 }
 
-/// `b` in every byte of a word.
+/// How many bytes at the start of `bytes` are in a class, sixteen at a time: `keep` must be
+/// made of comparisons (no table), so that the compiler checks a whole chunk at once.
 #[inline]
-pub(crate) const fn splat(b: u8) -> u64 {
-    0x0101_0101_0101_0101 * b as u64
-}
-
-/// The high bit of every byte.
-const HIGHS: u64 = splat(0x80);
-/// The seven low bits of every byte.
-const LOWS: u64 = splat(0x7f);
-
-/// The high bit of every byte of `w` that is zero, and of no other byte: exact, unlike the
-/// borrow trick of [`find_byte`], which may also mark a byte above a zero one.
-#[inline]
-pub(crate) const fn zero_bytes(w: u64) -> u64 {
-    !(((w & LOWS).wrapping_add(LOWS)) | w | LOWS)
-}
-
-/// Nonzero when some byte of `w` is zero. The lowest byte it marks is a zero byte; a byte
-/// above a zero one may be marked without being zero (the borrow trick, as in [`find_byte`]),
-/// so use it to ask whether, and [`zero_bytes`] to ask which.
-#[inline]
-pub(crate) const fn any_zero(w: u64) -> u64 {
-    w.wrapping_sub(splat(1)) & !w & HIGHS
-}
-
-/// Nonzero when some byte of `w` is below `n` (`n <= 0x80`); as [`any_zero`], for whether only.
-#[inline]
-pub(crate) const fn any_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(splat(n)) & !w & HIGHS
-}
-
-/// The high bit of every byte of `w` that is `b`.
-#[inline]
-pub(crate) const fn eq_bytes(w: u64, b: u8) -> u64 {
-    zero_bytes(w ^ splat(b))
-}
-
-/// The high bit of every byte of `w` from `lo` to `hi`, both ASCII. No byte carries into
-/// another: every byte is compared with its high bit set (or cleared) first.
-#[inline]
-pub(crate) const fn range_bytes(w: u64, lo: u8, hi: u8) -> u64 {
-    let at_least = (w | HIGHS).wrapping_sub(splat(lo)) & HIGHS;
-    let at_most = (splat(hi) | HIGHS).wrapping_sub(w & LOWS) & HIGHS;
-    at_least & at_most & !w
-}
-
-/// How many bytes at the start of `bytes` are in a class, eight at a time: `word` marks (with
-/// its high bit) every byte of a word in the class, and `byte` decides the last few bytes.
-#[inline]
-pub(crate) fn class_prefix(bytes: &[u8], word: impl Fn(u64) -> u64, byte: impl Fn(u8) -> bool) -> usize {
-    let (words, tail) = bytes.as_chunks::<8>();
-    for (i, chunk) in words.iter().enumerate() {
-        let outside = !word(u64::from_le_bytes(*chunk)) & HIGHS;
+pub(crate) fn class_prefix(bytes: &[u8], keep: impl Fn(u8) -> bool + Copy) -> usize {
+    let (chunks, _) = bytes.as_chunks::<16>();
+    for (i, chunk) in chunks.iter().enumerate() {
+        // A bit per byte outside the class, built without a branch, so that the compiler
+        // makes it one vector comparison and one mask.
+        let outside = chunk.iter().enumerate().fold(0u32, |mask, (j, &b)| mask | (u32::from(!keep(b)) << j));
         if outside != 0 {
-            return 8 * i + (outside.trailing_zeros() / 8) as usize;
+            return 16 * i + outside.trailing_zeros() as usize;
         }
     }
-    8 * words.len() + tail.iter().position(|&b| !byte(b)).unwrap_or(tail.len())
-}
-
-/// The words of `bytes`, eight bytes each, the last one filled up with `fill`.
-#[inline]
-pub(crate) fn words(bytes: &[u8], fill: u8) -> impl Iterator<Item = u64> + '_ {
-    let (words, tail) = bytes.as_chunks::<8>();
-    let last = (!tail.is_empty()).then(|| {
-        let mut w = [fill; 8];
-        for (d, s) in w.iter_mut().zip(tail) {
-            *d = *s;
-        }
-        u64::from_le_bytes(w)
-    });
-    words.iter().map(|c| u64::from_le_bytes(*c)).chain(last)
+    let n = 16 * chunks.len();
+    let rest = crate::slices::suffix(bytes, n);
+    n + rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        any_below, any_zero, class_prefix, copy_short, eq_bytes, find_byte, range_bytes, split_ascii, split_once_ascii,
-        trim_ows, words, zero_bytes,
-    };
-
-    /// The byte at position `i` of a word's mask, as a flag.
-    fn marked(mask: u64, i: usize) -> bool {
-        mask >> (8 * i + 7) & 1 == 1
-    }
+    use super::{class_prefix, copy_short, find_byte, split_ascii, split_once_ascii, trim_ows};
 
     #[test]
-    fn word_classes_mark_exactly_their_bytes() {
-        // Every byte value in every position, beside every neighbour that could carry or
-        // borrow into it (0x00, 0x01, 0x7f, 0x80, 0xff and the class edges).
-        let neighbours = [0x00u8, 0x01, 0x1f, 0x20, 0x2f, 0x30, 0x39, 0x3a, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff];
-        for b in 0..=255u8 {
-            for &n in &neighbours {
-                for pos in 0..8 {
-                    let mut bytes = [n; 8];
-                    bytes[pos] = b;
-                    let w = u64::from_le_bytes(bytes);
-                    for i in 0..8 {
-                        let v = bytes[i];
-                        assert_eq!(marked(zero_bytes(w), i), v == 0, "{bytes:?}");
-                        assert_eq!(marked(eq_bytes(w, b'/'), i), v == b'/', "{bytes:?}");
-                        assert_eq!(marked(range_bytes(w, b'0', b'9'), i), v.is_ascii_digit(), "{bytes:?}");
-                        assert_eq!(marked(range_bytes(w, b'a', b'z'), i), v.is_ascii_lowercase(), "{bytes:?}");
-                    }
-                    assert_eq!(any_zero(w) != 0, bytes.contains(&0), "{bytes:?}");
-                    assert_eq!(any_below(w, 0x20) != 0, bytes.iter().any(|&v| v < 0x20), "{bytes:?}");
-                    assert_eq!(any_below(w, 0x80) != 0, bytes.iter().any(|&v| v < 0x80), "{bytes:?}");
-                    assert_eq!(zero_bytes(w) & !0x8080_8080_8080_8080, 0);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn class_prefixes_and_words_agree_with_bytes() {
+    fn class_prefixes_agree_with_position() {
         let digit = |b: u8| b.is_ascii_digit();
-        for text in ["", "1", "12345678", "123456789", "1234567a9", "a", "1234567890123456x", "٣"] {
-            let want = text.bytes().position(|b| !digit(b)).unwrap_or(text.len());
-            assert_eq!(class_prefix(text.as_bytes(), |w| range_bytes(w, b'0', b'9'), digit), want, "{text:?}");
-            let bytes: Vec<u8> = words(text.as_bytes(), b'#').flat_map(u64::to_le_bytes).collect();
-            assert_eq!(bytes.len(), text.len().div_ceil(8) * 8);
-            assert!(bytes.starts_with(text.as_bytes()) && bytes[text.len()..].iter().all(|&b| b == b'#'));
+        let mut state = 0x2545_f491_u32;
+        for len in 0..70usize {
+            for _ in 0..20 {
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 17;
+                        state ^= state << 5;
+                        // Mostly digits, so that long prefixes cross whole chunks.
+                        if state.is_multiple_of(23) { b'x' } else { b'0' + (state % 10) as u8 }
+                    })
+                    .collect();
+                let want = text.iter().position(|&b| !digit(b)).unwrap_or(text.len());
+                assert_eq!(class_prefix(&text, digit), want, "{text:?}");
+            }
         }
     }
 

@@ -23,17 +23,17 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
 const UNRESERVED: [bool; 256] =
     crate::scan::byte_table!(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
 
-/// [`is_unreserved`] eight bytes at a time: the high bit of every unreserved byte of `w`.
+/// [`is_unreserved`] by comparisons rather than a table, for [`crate::scan::class_prefix`],
+/// which checks sixteen bytes at once with it.
 #[inline]
-pub(crate) const fn unreserved_bytes(w: u64) -> u64 {
-    use crate::scan::{eq_bytes, range_bytes, splat};
+pub(crate) const fn is_unreserved_by_ranges(b: u8) -> bool {
     // `| 0x20` lowercases ASCII letters and moves no other byte into `a..=z`.
-    range_bytes(w | splat(0x20), b'a', b'z')
-        | range_bytes(w, b'0', b'9')
-        | eq_bytes(w, b'-')
-        | eq_bytes(w, b'.')
-        | eq_bytes(w, b'_')
-        | eq_bytes(w, b'~')
+    ((b | 0x20).wrapping_sub(b'a') < 26)
+        | (b.wrapping_sub(b'0') < 10)
+        | (b == b'-')
+        | (b == b'.')
+        | (b == b'_')
+        | (b == b'~')
 }
 
 /// The three-byte escape `%XX` of `b`.
@@ -62,31 +62,57 @@ pub(crate) fn escape_at(bytes: &[u8]) -> Option<u8> {
     }
 }
 
-/// Writes `bytes` into `sink`, escaping every byte for which `keep` is false; `keep_word` marks
-/// the kept bytes of eight at a time (see [`crate::scan::class_prefix`]).
+/// Writes the path bytes `bytes` into `sink`, escaping every byte that is not unreserved or `/`.
 ///
-/// Runs of kept bytes are written as one slice, so an already-canonical input costs one call.
-pub(crate) fn write_escaped(
-    sink: &mut impl Sink,
-    bytes: &[u8],
-    keep_word: impl Fn(u64) -> u64 + Copy,
-    keep: impl Fn(u8) -> bool + Copy,
-) {
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let run = crate::scan::class_prefix(rest, keep_word, keep);
-        let (kept, tail) = rest.split_at(run);
-        if !kept.is_empty() {
-            sink.put(kept);
+/// The output is gathered on the stack and handed over in pieces of up to 192 bytes: a chunk of
+/// sixteen kept bytes is copied whole, and any other chunk byte by byte, so a path with many
+/// escapes costs a few instructions a byte, not a sink call per run.
+pub(crate) fn write_escaped_path(sink: &mut impl Sink, bytes: &[u8]) {
+    /// Room for one more chunk, every byte of it escaped.
+    const ROOM: usize = 3 * 16;
+    let mut out = [0u8; 4 * ROOM];
+    let mut len = 0;
+    let (chunks, tail) = bytes.as_chunks::<16>();
+    for chunk in chunks.iter().map(|c| c.as_slice()).chain([tail]) {
+        if len + ROOM > out.len() {
+            sink.put(crate::slices::prefix(&out, len));
+            len = 0;
         }
-        match tail.split_first() {
-            Some((&b, after)) => {
-                sink.put(&escape(b));
-                rest = after;
+        // By comparisons rather than the table, so that the chunk is checked at once.
+        let all_kept =
+            chunk.len() == 16 && chunk.iter().fold(true, |all, &b| all & (is_unreserved_by_ranges(b) | (b == b'/')));
+        let Some(room) = out.get_mut(len..len + ROOM) else {
+            debug_assert!(false, "the buffer keeps room for a chunk");
+            return;
+        };
+        len += match all_kept {
+            true => {
+                crate::scan::copy_short(room, chunk);
+                chunk.len()
             }
-            None => break,
+            false => escape_into(room, chunk),
+        };
+    }
+    sink.put(crate::slices::prefix(&out, len));
+}
+
+/// Writes `chunk` (at most sixteen bytes) into `room` (three bytes for each), every byte that
+/// is not unreserved or `/` escaped; returns how many bytes it wrote.
+#[inline]
+fn escape_into(room: &mut [u8], chunk: &[u8]) -> usize {
+    let mut at = 0;
+    for &b in chunk {
+        if is_unreserved(b) | (b == b'/') {
+            if let Some(dst) = room.get_mut(at) {
+                *dst = b;
+                at += 1;
+            }
+        } else if let Some(dst) = room.get_mut(at..at + 3) {
+            dst.copy_from_slice(&escape(b));
+            at += 3;
         }
     }
+    at
 }
 
 /// Iterator over the canonical bytes of one query component as sent on the wire.
@@ -193,6 +219,13 @@ pub(crate) fn write_query_component(sink: &mut impl Sink, wire: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreserved_by_ranges_is_the_table() {
+        for b in 0..=255u8 {
+            assert_eq!(is_unreserved_by_ranges(b), is_unreserved(b), "{b:#04x}");
+        }
+    }
 
     fn canon(wire: &str) -> String {
         let mut s = String::new();

@@ -27,7 +27,7 @@
 //! assert_eq!(canonical_uri("/example space/ሴ", UriMode::Normalized), "/example%20space/%E1%88%B4");
 //! ```
 
-use super::encode::{escape_at, is_unreserved, unreserved_bytes, write_escaped};
+use super::encode::{escape_at, is_unreserved, is_unreserved_by_ranges, write_escaped_path};
 use crate::digest::Sink;
 use crate::request::is_plain_path;
 
@@ -86,7 +86,7 @@ fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if is_unreserved(b) || b == b'/' {
-            i += 1 + crate::scan::class_prefix(crate::slices::suffix(bytes, i + 1), path_bytes, is_path_byte);
+            i += 1 + crate::scan::class_prefix(crate::slices::suffix(bytes, i + 1), is_path_byte);
         } else if b == b'%' && valid_escape_at(bytes, i) {
             i += 3;
         } else {
@@ -103,19 +103,14 @@ fn write_wire_encoded(sink: &mut impl Sink, bytes: &[u8]) {
 /// is escaped, `%` included. A raw byte that the client did not escape is so encoded exactly
 /// once, which is how the AWS suites treat the raw targets in their request files.
 pub(crate) fn write_double_encoded(sink: &mut impl Sink, segment: &[u8]) {
-    write_escaped(sink, segment, path_bytes, is_path_byte);
+    write_escaped_path(sink, segment);
 }
 
-/// Whether a path keeps `b` as it is: unreserved, or `/`.
+/// Whether a path keeps `b` as it is: unreserved, or `/` (by comparisons, see
+/// [`crate::scan::class_prefix`]).
 #[inline]
 fn is_path_byte(b: u8) -> bool {
-    is_unreserved(b) || b == b'/'
-}
-
-/// [`is_path_byte`] eight bytes at a time.
-#[inline]
-fn path_bytes(w: u64) -> u64 {
-    unreserved_bytes(w) | crate::scan::eq_bytes(w, b'/')
+    is_unreserved_by_ranges(b) | (b == b'/')
 }
 
 /// Whether the normalization step would leave `path` unchanged.
@@ -123,6 +118,9 @@ fn is_normalized(path: &[u8]) -> bool {
     let Some((b'/', after_slash)) = path.split_first() else {
         return false;
     };
+    if !crate::request::has_slash_pair(path) {
+        return true;
+    }
     // Every segment after the leading slash must be non-empty and not a dot segment; only the
     // final segment may be empty (a trailing slash), unless the whole path is "/". One pass:
     // the length of the current segment and how many of its bytes are dots.
@@ -376,8 +374,8 @@ mod tests {
             assert!(!is_plain_path(p.as_bytes()), "{p:?}");
         }
         assert!(is_plain_path(b"/abcdefg/"));
-        assert!(!is_plain_path(b"/abcdef//x"), "a slash pair across two words");
-        assert!(!is_plain_path(b"/abcdef/.x"), "a slash and dot across two words");
+        assert!(!is_plain_path(b"/abcdefghijklmn//x"), "a slash pair across two chunks");
+        assert!(!is_plain_path(b"/abcdefghijklmn/.x"), "a slash and dot across two chunks");
     }
 
     #[test]
