@@ -215,6 +215,11 @@ impl<'a> SignableRequest<'a> {
         self.authority
     }
 
+    /// How many of the first headers came from an `http::HeaderMap` (see the field).
+    pub(crate) fn checked(&self) -> usize {
+        self.checked
+    }
+
     /// The limits this request is checked against.
     pub fn limits(&self) -> Limits {
         self.limits

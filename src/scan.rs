@@ -107,6 +107,20 @@ pub(crate) fn trim_ows(text: &str) -> &str {
     text.get(start..end.max(start)).unwrap_or("")
 }
 
+/// `b` in every byte of a word.
+#[inline]
+pub(crate) const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of every byte of `w` that is zero, and of no other byte: exact, unlike the
+/// borrow trick of [`find_byte`], which may also mark a byte above a zero one.
+#[inline]
+pub(crate) const fn zero_bytes(w: u64) -> u64 {
+    const LOWS: u64 = splat(0x7f);
+    !(((w & LOWS).wrapping_add(LOWS)) | w | LOWS)
+}
+
 /// How many bytes at the start of `bytes` are in a class, sixteen at a time: `keep` must be
 /// made of comparisons (no table), so that the compiler checks a whole chunk at once.
 #[inline]
@@ -127,7 +141,25 @@ pub(crate) fn class_prefix(bytes: &[u8], keep: impl Fn(u8) -> bool + Copy) -> us
 
 #[cfg(test)]
 mod tests {
-    use super::{class_prefix, copy_short, find_byte, split_ascii, split_once_ascii, trim_ows};
+    use super::{class_prefix, copy_short, find_byte, splat, split_ascii, split_once_ascii, trim_ows, zero_bytes};
+
+    #[test]
+    fn zero_bytes_marks_exactly_the_zero_bytes() {
+        // Every byte value in every position, beside neighbours that could carry or borrow.
+        for b in 0..=255u8 {
+            for n in [0x00u8, 0x01, 0x20, 0x7f, 0x80, 0x81, 0xff] {
+                for pos in 0..8 {
+                    let mut bytes = [n; 8];
+                    bytes[pos] = b;
+                    let mask = zero_bytes(u64::from_le_bytes(bytes) ^ splat(b' '));
+                    for (i, v) in bytes.iter().enumerate() {
+                        assert_eq!(mask >> (8 * i + 7) & 1 == 1, *v == b' ', "{bytes:?}");
+                    }
+                    assert_eq!(mask & !splat(0x80), 0);
+                }
+            }
+        }
+    }
 
     #[test]
     fn class_prefixes_agree_with_position() {

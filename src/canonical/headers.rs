@@ -41,6 +41,14 @@ impl<'a> HeaderEntry<'a> {
         Self { name, value, index, lower, plain: is_plain_value(value.as_bytes()) }
     }
 
+    /// The entry of a header from an `http::HeaderMap`, as [`HeaderEntry::new`] makes it: its
+    /// name is lowercase, and its value, trimmed when the view was made, holds no control byte
+    /// but tab, so only tabs and pairs of spaces are left to look for.
+    #[inline]
+    pub(crate) fn from_map(name: &'a str, value: &'a str, index: usize) -> Self {
+        Self { name, value, index, lower: true, plain: is_plain_map_value(value.as_bytes()) }
+    }
+
     /// Whether `self` and `other` have the same name, ASCII case ignored.
     #[inline]
     fn same_name(&self, other: &Self) -> bool {
@@ -83,6 +91,26 @@ fn is_plain_value(value: &[u8]) -> bool {
     let next = crate::slices::suffix(value, 1);
     let double_spaces = value.iter().zip(next).fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')));
     !controls && !double_spaces
+}
+
+/// [`is_plain_value`] of a value that is trimmed and holds no control byte but tab: whether it
+/// has no tab and no two spaces in a row, eight bytes at a time.
+fn is_plain_map_value(value: &[u8]) -> bool {
+    use crate::scan::{splat, zero_bytes};
+    let (words, tail) = value.as_chunks::<8>();
+    // `carry` marks the first byte of a word when the previous word ended in a space.
+    let (mut bad, mut carry) = (0u64, 0u64);
+    for w in words.iter().map(|w| u64::from_le_bytes(*w)) {
+        let spaces = zero_bytes(w ^ splat(b' '));
+        bad |= (((spaces << 8) | carry) & spaces) | zero_bytes(w ^ splat(b'\t'));
+        carry = spaces >> 56;
+    }
+    let mut after_space = carry != 0;
+    for &b in tail {
+        bad |= u64::from(b == b'\t' || (after_space && b == b' '));
+        after_space = b == b' ';
+    }
+    bad == 0
 }
 
 /// Compares header names case-insensitively.
@@ -375,5 +403,14 @@ mod tests {
         }
         let plain: Vec<&str> = values.into_iter().filter(|v| is_plain_value(v.as_bytes())).collect();
         assert_eq!(plain, ["", "a", "a b", "a b c", "é ü"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn map_values_are_plain_as_any_value_is(value in "[a \t]{0,40}") {
+            // What `from_http` hands over: trimmed, no control byte but tab.
+            let value = crate::scan::trim_ows(&value);
+            proptest::prop_assert_eq!(is_plain_map_value(value.as_bytes()), is_plain_value(value.as_bytes()), "{:?}", value);
+        }
     }
 }

@@ -185,6 +185,7 @@ impl<'a> CanonicalRequest<'a> {
     ) -> Self {
         let limits = request.limits();
         let given = request.headers();
+        let checked = request.checked();
         // Built in place: the two inline vectors are most of this struct's size, and filling
         // them where they will stay saves moving them into it.
         let mut this = Self {
@@ -215,7 +216,10 @@ impl<'a> CanonicalRequest<'a> {
             if !selection.includes(index, name) {
                 continue;
             }
-            this.headers.push(HeaderEntry::new(name, value, index));
+            this.headers.push(match index < checked {
+                true => HeaderEntry::from_map(name, value, index),
+                false => HeaderEntry::new(name, value, index),
+            });
         }
         headers::sort(&mut this.headers);
         this
