@@ -155,14 +155,25 @@ impl<'a> SignableRequest<'a> {
         headers: &'a http::HeaderMap,
         limits: Limits,
     ) -> Result<Self, SignError> {
-        let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let mut view = Self::new(method.as_str(), target);
-        view.limits = limits;
-        view.authority = uri.authority().map(|a| (uri.scheme_str(), a.as_str()));
         if headers.len() > limits.max_headers {
             return Err(SignError::Limit { what: "headers", limit: limits.max_headers });
         }
-        view.headers = InlineVec::with_capacity(headers.len() + 1);
+        // The URI has split its path and query already, and its path is never in absolute form.
+        let (path, query) = match uri.path_and_query() {
+            Some(pq) => (pq.path(), pq.query()),
+            None => ("/", None),
+        };
+        let mut view = Self {
+            method: method.as_str(),
+            path,
+            query: query.unwrap_or(""),
+            has_query: query.is_some(),
+            plain_path: is_plain_path(path.as_bytes()),
+            authority: uri.authority().map(|a| (uri.scheme_str(), a.as_str())),
+            headers: InlineVec::with_capacity(headers.len() + 1),
+            checked: 0,
+            limits,
+        };
         for (name, value) in headers {
             let value = core::str::from_utf8(value.as_bytes()).map_err(|_| SignError::InvalidHeader {
                 name: name.as_str().to_owned(),
@@ -410,6 +421,32 @@ pub(crate) fn host_from_uri(uri: &http::Uri) -> Result<&str, SignError> {
 mod tests {
     use super::{Limits, SignableRequest};
     use crate::error::SignError;
+
+    #[test]
+    fn from_http_splits_the_target_as_new_does() {
+        let uris = [
+            "http://h",
+            "http://h/",
+            "https://h/a?",
+            "https://h/a?b?c",
+            "/a/b?x=1&y=2",
+            "/http://other/p?q",
+            "*",
+            "https://h/a%20b/../c?%2F=%20",
+        ];
+        for uri in uris {
+            let request = http::Request::get(uri).header("host", "h").body(()).unwrap_or_else(|e| panic!("{e}"));
+            let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), Limits::default());
+            let view = view.unwrap_or_else(|e| panic!("{e}"));
+            let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let plain = SignableRequest::new("GET", target);
+            assert_eq!(
+                (view.path(), view.query(), view.has_query(), view.has_plain_path()),
+                (plain.path(), plain.query(), plain.has_query(), plain.has_plain_path()),
+                "{uri}"
+            );
+        }
+    }
 
     #[test]
     fn headers_pushed_after_from_http_are_still_checked() {
