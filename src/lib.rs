@@ -167,6 +167,7 @@ mod auth_params;
 mod canonical;
 mod credentials;
 mod key;
+mod known_headers;
 mod payload;
 mod region_set;
 mod request;

@@ -6,6 +6,7 @@ use crate::auth_params::{AuthParam, MAX_PRESIGN_EXPIRY_SECS};
 use crate::canonical::query::params;
 use crate::credentials::Credentials;
 use crate::error::SignError;
+use crate::known_headers::{Known, KnownHeaders};
 use crate::request::SignableRequest;
 use crate::time::AmzDate;
 
@@ -71,8 +72,8 @@ pub(super) fn validate_credentials(creds: &Credentials) -> Result<(), SignError>
 }
 
 /// Refuses a request that already carries a signature or signing parameters.
-pub(super) fn check_not_signed(request: &SignableRequest<'_>) -> Result<(), SignError> {
-    if request.header("authorization").is_some() {
+pub(super) fn check_not_signed(request: &SignableRequest<'_>, known: &KnownHeaders<'_>) -> Result<(), SignError> {
+    if known.first(Known::Authorization).is_some() {
         return Err(SignError::AlreadySigned { what: "an authorization header" });
     }
     // Any spelling: the verifier refuses the other ones, and a signer must not make them.

@@ -7,6 +7,7 @@ use crate::canonical::CanonicalRequest;
 use crate::credentials::SessionTokenMode;
 use crate::error::SignError;
 use crate::inline_vec::InlineVec;
+use crate::known_headers::{Known, KnownHeaders};
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
 use crate::signature::Signature;
@@ -31,6 +32,7 @@ impl<'a> HeaderAdditions<'a> {
     /// with what the signer would add.
     pub(super) fn plan(
         request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         s: &SigningSettings,
         date: &'a str,
         payload_line: &'a str,
@@ -38,33 +40,35 @@ impl<'a> HeaderAdditions<'a> {
         region_set: Option<&'a str>,
     ) -> Result<Self, SignError> {
         let mut add = Self::default();
-        if request.header("x-amz-date").is_none() {
+        if known.first(Known::XAmzDate).is_none() {
             add.push(X_AMZ_DATE, date, true);
         }
         match region_set {
             Some(set) => {
-                check_existing(request, "x-amz-region-set", Some(set), "differs from the signer's region set")?;
-                if request.header("x-amz-region-set").is_none() {
+                let reason = "differs from the signer's region set";
+                check_existing(request, known, Known::RegionSet, Some(set), reason)?;
+                if known.first(Known::RegionSet).is_none() {
                     add.push(X_AMZ_REGION_SET, set, true);
                 }
             }
-            None => check_existing(request, "x-amz-region-set", None, "is only sent with SigV4a")?,
+            None => check_existing(request, known, Known::RegionSet, None, "is only sent with SigV4a")?,
         }
         if s.content_sha256_header {
-            check_existing(request, X_AMZ_CONTENT_SHA256, Some(payload_line), "differs from the payload hash")?;
-            if request.header(X_AMZ_CONTENT_SHA256).is_none() {
+            let reason = "differs from the payload hash";
+            check_existing(request, known, Known::ContentSha256, Some(payload_line), reason)?;
+            if known.first(Known::ContentSha256).is_none() {
                 add.push(X_AMZ_CONTENT_SHA256, payload_line, true);
             }
         }
         if let Some(t) = token {
             let signed = s.session_token == SessionTokenMode::Signed;
             if signed {
-                check_existing(request, "x-amz-security-token", Some(t), "differs from the session token")?;
+                check_existing(request, known, Known::SecurityToken, Some(t), "differs from the session token")?;
             } else {
                 let reason = "must not be set when the token is added after signing";
-                check_existing(request, "x-amz-security-token", None, reason)?;
+                check_existing(request, known, Known::SecurityToken, None, reason)?;
             }
-            if request.header("x-amz-security-token").is_none() {
+            if known.first(Known::SecurityToken).is_none() {
                 add.push(X_AMZ_SECURITY_TOKEN, t, signed);
             }
         }
@@ -73,12 +77,16 @@ impl<'a> HeaderAdditions<'a> {
 
     /// The additions of a presigned request: none. It names its region set (SigV4a) in the
     /// query only, so the request must not carry the header.
-    pub(super) fn presigned(request: &SignableRequest<'_>, region_set: Option<&str>) -> Result<Self, SignError> {
+    pub(super) fn presigned(
+        request: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
+        region_set: Option<&str>,
+    ) -> Result<Self, SignError> {
         let reason = match region_set {
             Some(_) => "is a query parameter in a presigned SigV4a request",
             None => "is only sent with SigV4a",
         };
-        check_existing(request, "x-amz-region-set", None, reason)?;
+        check_existing(request, known, Known::RegionSet, None, reason)?;
         Ok(Self::default())
     }
 
@@ -89,7 +97,8 @@ impl<'a> HeaderAdditions<'a> {
 
     fn push(&mut self, name: &'static str, value: &'a str, signed: bool) {
         if signed {
-            self.signed.push((name, value));
+            // Lowercase, as the canonical request writes it, so it is not lowercased there.
+            self.signed.push((canonical_name(name), value));
         }
         self.sent.push((name, value));
     }
@@ -128,19 +137,23 @@ impl<'a> HeaderAdditions<'a> {
     }
 }
 
-/// Checks every occurrence of header `name` against `expected` (`None`: must be absent).
+/// Checks every occurrence of the header `header` against `expected` (`None`: must be absent).
 pub(super) fn check_existing(
     request: &SignableRequest<'_>,
-    name: &'static str,
+    known: &KnownHeaders<'_>,
+    header: Known,
     expected: Option<&str>,
     reason: &'static str,
 ) -> Result<(), SignError> {
-    for (n, v) in request.headers() {
-        if n.eq_ignore_ascii_case(name) && expected.is_none_or(|e| v.trim() != e) {
-            return Err(SignError::Conflict { header: canonical_name(name), reason });
-        }
+    let conflicts = |v: &str| expected.is_none_or(|e| v.trim() != e);
+    let conflict = match known.is_repeated(header) {
+        false => known.first(header).is_some_and(conflicts),
+        true => request.headers().iter().any(|(n, v)| n.eq_ignore_ascii_case(header.name()) && conflicts(v)),
+    };
+    match conflict {
+        true => Err(SignError::Conflict { header: header.name(), reason }),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 /// The lowercase name used in messages.

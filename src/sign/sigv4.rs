@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::checks::{check_not_signed, presign_expiry, validate_credentials, within_lifetime};
 use super::headers::{HeaderAdditions, check_existing};
+use crate::known_headers::{Known, KnownHeaders};
 use super::material::KeyMaterial;
 use super::output::SigningOutput;
 use super::presign::PresignParams;
@@ -294,15 +295,16 @@ impl SigV4Signer {
         let creds = &self.credentials;
         validate_credentials(creds)?;
         let expires_in = within_lifetime(creds, time, expires_in, s.clamp_presign_to_credentials)?;
-        check_not_signed(request)?;
+        let known = KnownHeaders::new(request.headers());
+        check_not_signed(request, &known)?;
 
         let payload_line = payload.as_str();
         let token = creds.session_token();
         let date = time.as_str();
-        check_existing(request, "x-amz-date", Some(date), "differs from the signing time")?;
+        check_existing(request, &known, Known::XAmzDate, Some(date), "differs from the signing time")?;
         let added = match expires_in {
-            None => HeaderAdditions::plan(request, s, date, payload_line, token, self.region_set())?,
-            Some(_) => HeaderAdditions::presigned(request, self.region_set())?,
+            None => HeaderAdditions::plan(request, &known, s, date, payload_line, token, self.region_set())?,
+            Some(_) => HeaderAdditions::presigned(request, &known, self.region_set())?,
         };
 
         let selection = HeaderSelection::Exclude(&s.excluded_headers);

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorCode, VerifyError};
-use super::headers::{Known, KnownHeaders};
+use crate::known_headers::{Known, KnownHeaders};
 use crate::auth_params::{AuthParam, Spelling};
 use crate::canonical::query::params;
 use crate::request::SignableRequest;

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::auth::{Claim, Location};
 use super::config::{PathPolicy, PlusInQuery};
 use super::error::{ErrorCode, VerifyError};
-use super::headers::{Known, KnownHeaders};
+use crate::known_headers::{Known, KnownHeaders};
 use super::verifier::Verifier;
 use crate::canonical::NameList;
 use crate::credentials::SessionTokenMode;
@@ -26,7 +26,7 @@ impl Verifier {
         known: &KnownHeaders<'_>,
     ) -> Result<(), VerifyError> {
         let invalid = |message: String| VerifyError::new(ErrorCode::InvalidArgument, message);
-        let host = known.single(Known::Host, ErrorCode::InvalidArgument)?;
+        let host = single(known, Known::Host, ErrorCode::InvalidArgument)?;
         if let (Some((scheme, authority)), Some(host)) = (request.target_authority(), host)
             && !crate::request::authority_matches_host(scheme, authority, host)
         {
@@ -71,7 +71,7 @@ impl Verifier {
         claim: &mut Claim<'r>,
     ) -> Result<(), VerifyError> {
         let malformed = claim.location.malformed();
-        let header = known.single(Known::RegionSet, malformed)?;
+        let header = single(known, Known::RegionSet, malformed)?;
         match (claim.location, header) {
             // A region set in the query too was refused with the claim: a header-signed request
             // carries no presigned-URL parameter.
@@ -112,14 +112,14 @@ impl Verifier {
             let t = d.parse().map_err(|_| VerifyError::new(malformed, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
             return Ok((t, None));
         }
-        if let Some(d) = known.single(Known::XAmzDate, malformed)? {
+        if let Some(d) = single(known, Known::XAmzDate, malformed)? {
             let t = d
                 .trim()
                 .parse()
                 .map_err(|_| VerifyError::new(ErrorCode::AccessDenied, "X-Amz-Date is not YYYYMMDDTHHMMSSZ"))?;
             return Ok((t, Some("x-amz-date")));
         }
-        if let Some(d) = known.single(Known::Date, malformed)? {
+        if let Some(d) = single(known, Known::Date, malformed)? {
             let t = AmzDate::parse_http_date(d.trim()).map_err(|e| {
                 VerifyError::new(ErrorCode::AccessDenied, format!("the Date header cannot be parsed: {}", e.reason()))
             })?;
@@ -246,6 +246,19 @@ impl Verifier {
 /// Bit `index` of a 64-bit set; no bit for an index beyond it.
 fn bit(index: usize) -> u64 {
     u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
+}
+
+/// The value of the header `known`, which must not be repeated: a repeated one is refused with
+/// `malformed`.
+pub(super) fn single<'r>(
+    headers: &KnownHeaders<'r>,
+    known: Known,
+    malformed: ErrorCode,
+) -> Result<Option<&'r str>, VerifyError> {
+    if headers.is_repeated(known) {
+        return Err(VerifyError::new(malformed, format!("the request repeats the {} header", known.name())));
+    }
+    Ok(headers.first(known))
 }
 
 /// A request that cannot even be read (bad header value, too large).

@@ -34,7 +34,6 @@ mod body;
 mod checks;
 mod config;
 mod error;
-mod headers;
 mod keys;
 mod payload;
 mod pending;

@@ -6,7 +6,8 @@ use subtle::ConstantTimeEq;
 
 use super::auth::{Claim, Location};
 use super::error::{ErrorCode, VerifyError};
-use super::headers::{Known, KnownHeaders};
+use super::checks::single;
+use crate::known_headers::{Known, KnownHeaders};
 use super::verified::{PayloadCheck, PayloadState, StreamingPayload};
 use super::verifier::Verifier;
 use crate::chunked::{ChunkChain, StreamingMode};
@@ -33,7 +34,7 @@ impl Verifier {
         claim: &Claim<'_>,
     ) -> Result<PayloadSource, VerifyError> {
         let malformed = claim.location.malformed();
-        let declared = known.single(Known::ContentSha256, malformed)?;
+        let declared = single(known, Known::ContentSha256, malformed)?;
         let source = match declared.map(str::trim) {
             Some(UNSIGNED_PAYLOAD) => PayloadSource::Unsigned,
             Some(v) if v.starts_with("STREAMING-") => self.streaming_source(known, claim, v)?,
@@ -95,8 +96,7 @@ impl Verifier {
         if claim.location != Location::Header {
             return Err(VerifyError::new(ErrorCode::InvalidRequest, "an aws-chunked body needs header authentication"));
         }
-        let decoded_length = known
-            .single(Known::DecodedContentLength, malformed)?
+        let decoded_length = single(known, Known::DecodedContentLength, malformed)?
             .and_then(|v| v.trim().parse::<u64>().ok())
             .ok_or_else(|| {
                 VerifyError::new(
@@ -104,7 +104,7 @@ impl Verifier {
                     "an aws-chunked body needs a numeric x-amz-decoded-content-length header",
                 )
             })?;
-        let trailers: Vec<String> = match known.single(Known::Trailer, malformed)? {
+        let trailers: Vec<String> = match single(known, Known::Trailer, malformed)? {
             Some(v) => v.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect(),
             // No `x-amz-trailer` header names no trailer (the mode says whether it needs one).
             None => Vec::new(),

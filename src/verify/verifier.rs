@@ -12,10 +12,10 @@ use core::fmt;
 use std::sync::Arc;
 
 use super::auth::claim;
-use super::checks::invalid;
+use super::checks::{invalid, single};
 use super::config::VerifierConfig;
 use super::error::{ErrorCode, VerifyError};
-use super::headers::{Known, KnownHeaders};
+use crate::known_headers::{Known, KnownHeaders};
 use super::keys::VerifyingKeys;
 use super::pending::PendingVerification;
 use super::provider::CredentialProvider;
@@ -118,7 +118,7 @@ impl Verifier {
         }
         self.check_time(time, claim.location)?;
         let selected = self.check_signed_headers(&request, &known, &claim, date_header)?;
-        let header_token = known.single(Known::SecurityToken, malformed)?;
+        let header_token = single(&known, Known::SecurityToken, malformed)?;
         let payload = self.payload_source(&known, &claim)?;
         let token = match (&claim.query_token, header_token) {
             (Some(_), Some(_)) => {

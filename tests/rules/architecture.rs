@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 1. The specification's pieces.
     ("region_set", 1),
     ("request", 1),
+    ("known_headers", 1),
     ("scope", 1),
     ("signature", 1),
     ("credentials", 1),

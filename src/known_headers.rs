@@ -1,15 +1,14 @@
-//! The headers the verifier reads by name, found in one pass over the request.
+//! The headers that signing and verification read by name, found in one pass over a request.
 //!
-//! `begin` asks for `Authorization`, `Host`, `X-Amz-Date`, `Date`, the session token, the
-//! payload declaration and a few more, each of which must appear at most once. Looking each up
-//! by a scan of every header costs a pass per name; [`KnownHeaders`] classifies every header
-//! once, by length and then by name, and answers each question from what it kept.
-
-use super::error::{ErrorCode, VerifyError};
+//! The signer asks whether the request already has `X-Amz-Date`, a session token or a payload
+//! hash; the verifier asks for `Authorization`, `Host`, the dates, the session token and the
+//! payload declaration, each of which must appear at most once. Looking each up by a scan of
+//! every header costs a pass per name; [`KnownHeaders`] classifies every header once, by length
+//! and then by name, and answers each question from what it kept.
 
 /// A header the verifier reads by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Known {
+pub(crate) enum Known {
     Authorization,
     Host,
     XAmzDate,
@@ -27,7 +26,7 @@ const KNOWN: usize = 10;
 
 impl Known {
     /// The header's name, in lowercase.
-    pub(super) const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Self::Authorization => "authorization",
             Self::Host => "host",
@@ -43,7 +42,8 @@ impl Known {
     }
 
     /// The known header named `name` (ASCII case ignored), if it is one: decided by the length
-    /// first, so that most headers cost one comparison of lengths.
+    /// first, so that most headers cost one comparison of lengths. `name` is an HTTP token, as
+    /// every name of a validated request is.
     fn of(name: &str) -> Option<Self> {
         let candidates: &[Self] = match name.len() {
             4 => &[Self::Host, Self::Date],
@@ -55,21 +55,30 @@ impl Known {
             28 => &[Self::DecodedContentLength],
             _ => return None,
         };
-        candidates.iter().copied().find(|k| k.name().eq_ignore_ascii_case(name))
+        candidates.iter().copied().find(|k| token_is(name.as_bytes(), k.name().as_bytes()))
     }
+}
+
+/// Whether the token `name` is `lower` (lowercase letters, digits and `-`), ASCII case ignored:
+/// `| 0x20` lowercases a letter, and of the bytes it moves onto a digit or `-`, none is a token
+/// byte, so one OR per byte decides it.
+fn token_is(name: &[u8], lower: &[u8]) -> bool {
+    debug_assert!(name.iter().all(|&b| crate::request::is_tchar(b)), "a token");
+    name.len() == lower.len() && name.iter().zip(lower).fold(0, |diff, (&a, &b)| diff | ((a | 0x20) ^ b)) == 0
 }
 
 /// The first value of every [`Known`] header a request carries, and which of them it repeats.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct KnownHeaders<'r> {
+pub(crate) struct KnownHeaders<'r> {
     values: [Option<&'r str>; KNOWN],
     /// Bit `known as usize` set when the request carries that header more than once.
     repeated: u16,
 }
 
 impl<'r> KnownHeaders<'r> {
-    /// Classifies every header of `headers` once.
-    pub(super) fn new(headers: &[(&'r str, &'r str)]) -> Self {
+    /// Classifies every header of `headers` once; their names are HTTP tokens (the request was
+    /// validated).
+    pub(crate) fn new(headers: &[(&'r str, &'r str)]) -> Self {
         let mut this = Self { values: [None; KNOWN], repeated: 0 };
         for &(name, value) in headers {
             let Some(known) = Known::of(name) else { continue };
@@ -82,30 +91,20 @@ impl<'r> KnownHeaders<'r> {
         this
     }
 
-    /// The value of `known`, which must not be repeated: a repeated one is refused with
-    /// `malformed`.
-    pub(super) fn single(&self, known: Known, malformed: ErrorCode) -> Result<Option<&'r str>, VerifyError> {
-        if self.repeated & (1 << (known as u16)) != 0 {
-            return Err(VerifyError::new(malformed, format!("the request repeats the {} header", known.name())));
-        }
-        Ok(self.first(known))
-    }
-
     /// The first value of `known`, repeated or not.
-    pub(super) fn first(&self, known: Known) -> Option<&'r str> {
+    pub(crate) fn first(&self, known: Known) -> Option<&'r str> {
         self.values.get(known as usize).copied().flatten()
     }
 
     /// Whether the request carries `known` more than once.
-    pub(super) fn is_repeated(&self, known: Known) -> bool {
+    pub(crate) fn is_repeated(&self, known: Known) -> bool {
         self.repeated & (1 << (known as u16)) != 0
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{KNOWN, Known, KnownHeaders};
-    use crate::verify::ErrorCode;
+    use super::{KNOWN, Known, KnownHeaders, token_is};
 
     const ALL: [Known; KNOWN] = [
         Known::Authorization,
@@ -145,13 +144,21 @@ mod tests {
             let (first, second) = (scan.next(), scan.next());
             assert_eq!(index.first(known), first, "{known:?}");
             assert_eq!(index.is_repeated(known), second.is_some(), "{known:?}");
-            match index.single(known, ErrorCode::AccessDenied) {
-                Ok(v) => assert!(second.is_none() && v == first, "{known:?}"),
-                Err(e) => {
-                    assert!(second.is_some(), "{known:?}");
-                    assert!(e.message().contains(known.name()), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn token_comparison_ignores_ascii_case_only() {
+        // Every token byte against every byte of the known names: equal only when the two are
+        // the same letter in any case, or the same byte.
+        let tokens: Vec<u8> = (0..=255u8).filter(|&b| crate::request::is_tchar(b)).collect();
+        for known in ALL {
+            for &l in known.name().as_bytes() {
+                for &t in &tokens {
+                    assert_eq!(token_is(&[t], &[l]), t.eq_ignore_ascii_case(&l), "{t:#04x} {l:?}");
                 }
             }
         }
+        assert!(token_is(b"X-Amz-Date", b"x-amz-date") && !token_is(b"x-amz-dat", b"x-amz-date"));
     }
 }
