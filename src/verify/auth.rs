@@ -66,6 +66,9 @@ pub(super) fn claim<'r>(
         return Err(malformed_header("the request has more than one Authorization header"));
     }
     let header = known.first(Known::Authorization);
+    // One pass over the query: every signing parameter is found here, in its wire form, and
+    // read from what this pass kept.
+    let mut wire = WireParams::default();
     let mut presigned = false;
     let mut any_auth_param: Option<AuthParam> = None;
     for p in params(request.query()) {
@@ -83,6 +86,7 @@ pub(super) fn claim<'r>(
             Some((param, Spelling::Exact)) => {
                 presigned |= param.marks_presigned();
                 any_auth_param.get_or_insert(param);
+                wire.keep(param, p.value);
             }
         }
     }
@@ -96,8 +100,28 @@ pub(super) fn claim<'r>(
             format!("a request signed in its Authorization header cannot carry the {} query parameter", param.name()),
         )),
         (Some(h), false, None) => parse_header(h),
-        (None, true, _) => parse_query(request.query(), max_expiry),
+        (None, true, _) => parse_query(&wire, max_expiry),
         (None, false, _) => Err(VerifyError::new(ErrorCode::AccessDenied, "the request is not signed")),
+    }
+}
+
+/// The signing parameters of a query, as sent (still percent-encoded), by [`AuthParam::index`].
+#[derive(Default)]
+struct WireParams<'r> {
+    values: [Option<&'r str>; AuthParam::ALL.len()],
+    /// Whether some parameter appeared more than once.
+    repeated: bool,
+}
+
+impl<'r> WireParams<'r> {
+    fn keep(&mut self, param: AuthParam, value: &'r str) {
+        if let Some(slot) = self.values.get_mut(param.index()) {
+            self.repeated |= slot.replace(value).is_some();
+        }
+    }
+
+    fn get(&self, param: AuthParam) -> Option<&'r str> {
+        self.values.get(param.index()).copied().flatten()
     }
 }
 
@@ -281,25 +305,18 @@ fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
     percent_decode_str(wire).decode_utf8().map_err(|_| malformed_query("a signing query parameter is not UTF-8"))
 }
 
-/// Parses the `X-Amz-*` parameters of a presigned URL.
-fn parse_query(query: &str, max_expiry: u64) -> Result<Claim<'_>, VerifyError> {
-    let mut found: [Option<Cow<'_, str>>; 8] = Default::default();
-    let mut wire_credential = None;
-    for p in params(query) {
-        // `claim` refused every spelling but the exact one.
-        let Some((param, Spelling::Exact)) = AuthParam::classify(p.key) else { continue };
-        let slot = found.get_mut(param.index()).ok_or_else(|| malformed_query("internal"))?;
-        // The credential is read from its wire form below; every other value is decoded here.
-        let repeated = match param {
-            AuthParam::Credential => wire_credential.replace(p.value).is_some(),
-            _ => slot.replace(decode(p.value)?).is_some(),
-        };
-        if repeated {
-            return Err(malformed_query("a signing query parameter is repeated"));
-        }
+/// Parses the `X-Amz-*` parameters of a presigned URL, found in the query by [`claim`].
+fn parse_query<'r>(wire: &WireParams<'r>, max_expiry: u64) -> Result<Claim<'r>, VerifyError> {
+    if wire.repeated {
+        return Err(malformed_query("a signing query parameter is repeated"));
     }
-    let [algorithm, _, date, expires, signed, signature, token, region_set] = found;
-    let credential = wire_credential;
+    // The credential is read from its wire form below; every other value is decoded.
+    let decoded = |param| wire.get(param).map(decode).transpose();
+    let (algorithm, date, expires) =
+        (decoded(AuthParam::Algorithm)?, decoded(AuthParam::Date)?, decoded(AuthParam::Expires)?);
+    let (signed, signature) = (decoded(AuthParam::SignedHeaders)?, decoded(AuthParam::Signature)?);
+    let (token, region_set) = (decoded(AuthParam::SecurityToken)?, decoded(AuthParam::RegionSet)?);
+    let credential = wire.get(AuthParam::Credential);
     let missing = "the presigned URL lacks one of X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature";
     let (Some(algorithm), Some(credential), Some(date), Some(expires), Some(signed), Some(signature)) =
         (algorithm, credential, date, expires, signed, signature)
