@@ -174,26 +174,32 @@ fn split_credential(algorithm: Algorithm, credential: &str) -> Result<Credential
 /// can read. The parts of a valid credential are ASCII letters, digits, `-`, `_` and `.`, none
 /// of which a client escapes, so a presigned URL is read without a copy.
 fn split_wire_credential(algorithm: Algorithm, wire: &str) -> Option<Result<CredentialParts<'_>, &'static str>> {
+    // Any escape but `%2F` stops the borrowed reading.
+    let bytes = wire.as_bytes();
+    let mut at = 0;
+    while let Some(i) = crate::scan::find_byte(crate::slices::suffix(bytes, at), b'%') {
+        at += i;
+        if !matches!(bytes.get(at + 1..at + 3), Some(b"2F" | b"2f")) {
+            return None;
+        }
+        at += 3;
+    }
     let mut rest = Some(wire);
     let parts = core::iter::from_fn(move || {
         let text = rest?;
         let bytes = text.as_bytes();
-        let separator = bytes.iter().enumerate().find_map(|(i, b)| match b {
-            b'/' => Some((i, 1)),
-            b'%' => Some((i, 3)),
-            _ => None,
-        });
+        // The next `/` or `%` (which is `%2F`); both are ASCII, so the cuts are boundaries.
+        let separator = bytes.iter().position(|&b| b == b'/' || b == b'%');
         match separator {
-            Some((i, len)) => {
+            Some(i) => {
+                let len = if bytes.get(i) == Some(&b'%') { 3 } else { 1 };
                 rest = text.get(i + len..);
                 text.get(..i)
             }
             None => rest.take(),
         }
     });
-    // Any escape but `%2F` stops the borrowed reading.
-    let only_slashes = wire.match_indices('%').all(|(i, _)| matches!(wire.get(i + 1..i + 3), Some("2F" | "2f")));
-    only_slashes.then(|| credential_parts(algorithm, parts))
+    Some(credential_parts(algorithm, parts))
 }
 
 /// The credential's parts from an iterator over its `/`-separated pieces.
@@ -302,6 +308,10 @@ fn parse_header(value: &str) -> Result<Claim<'_>, VerifyError> {
 
 /// The decoded value of a query component.
 fn decode(wire: &str) -> Result<Cow<'_, str>, VerifyError> {
+    // Most values have no escape, and are their own decoding.
+    if crate::scan::find_byte(wire.as_bytes(), b'%').is_none() {
+        return Ok(Cow::Borrowed(wire));
+    }
     percent_decode_str(wire).decode_utf8().map_err(|_| malformed_query("a signing query parameter is not UTF-8"))
 }
 

@@ -53,7 +53,7 @@ impl Verifier {
                 ));
             }
         }
-        if self.config().plus_in_query == PlusInQuery::Refuse && request.query().contains('+') {
+        if self.config().plus_in_query == PlusInQuery::Refuse && crate::request::has_byte(request.query().as_bytes(), b'+') {
             return Err(invalid(
                 "the query has a literal '+', which SigV4 reads as a plus sign and form decoders as a space; send %2B or %20"
                     .to_owned(),
