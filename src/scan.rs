@@ -121,6 +121,23 @@ pub(crate) const fn zero_bytes(w: u64) -> u64 {
     !(((w & LOWS).wrapping_add(LOWS)) | w | LOWS)
 }
 
+/// Whether `a` and `b` are the same bytes, compared a word at a time when they are at most 16
+/// bytes long (a header name, mostly) instead of by a call to `memcmp`.
+#[inline]
+pub(crate) fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    #[inline]
+    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
+        a.first_chunk::<N>() == b.first_chunk::<N>() && a.last_chunk::<N>() == b.last_chunk::<N>()
+    }
+    match a.len() {
+        len if len != b.len() => false,
+        8..=16 => ends::<8>(a, b),
+        4..=7 => ends::<4>(a, b),
+        0..=3 => a.iter().zip(b).fold(true, |same, (x, y)| same & (x == y)),
+        _ => a == b,
+    }
+}
+
 /// How many bytes at the start of `bytes` are in a class, sixteen at a time: `keep` must be
 /// made of comparisons (no table), so that the compiler checks a whole chunk at once.
 #[inline]
@@ -141,7 +158,7 @@ pub(crate) fn class_prefix(bytes: &[u8], keep: impl Fn(u8) -> bool + Copy) -> us
 
 #[cfg(test)]
 mod tests {
-    use super::{class_prefix, copy_short, find_byte, splat, split_ascii, split_once_ascii, trim_ows, zero_bytes};
+    use super::{class_prefix, copy_short, eq_short, find_byte, splat, split_ascii, split_once_ascii, trim_ows, zero_bytes};
 
     #[test]
     fn zero_bytes_marks_exactly_the_zero_bytes() {
@@ -157,6 +174,30 @@ mod tests {
                     }
                     assert_eq!(mask & !splat(0x80), 0);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn short_comparisons_agree_with_slice_equality() {
+        let texts: Vec<Vec<u8>> = (0..=20usize)
+            .flat_map(|len| {
+                let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                // The same bytes, and one byte changed at every position.
+                let changed = (0..len).map({
+                    let base = base.clone();
+                    move |i| {
+                        let mut c = base.clone();
+                        c[i] ^= 0x20;
+                        c
+                    }
+                });
+                core::iter::once(base).chain(changed)
+            })
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(eq_short(a, b), a == b, "{a:?} {b:?}");
             }
         }
     }

@@ -105,12 +105,18 @@ impl<'a> NameList<'a> {
 
     /// Whether `name` is in the list (ASCII case ignored).
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.position(name).is_some()
+        self.position(name, false).is_some()
     }
 
-    /// Where `name` first is in the list (ASCII case ignored).
-    pub(crate) fn position(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+    /// Where `name` first is in the list (ASCII case ignored). `lowercase` says that `name` is
+    /// known to be lowercase (a name from an `http::HeaderMap`), as a verified list's names
+    /// are, so that bytes are compared as they are.
+    pub(crate) fn position(&self, name: &str, lowercase: bool) -> Option<usize> {
+        let (bytes, len) = (name.as_bytes(), name.len());
+        self.names.iter().position(|n| {
+            n.len() == len
+                && (crate::scan::eq_short(n.as_bytes(), bytes) || (!lowercase && n.eq_ignore_ascii_case(name)))
+        })
     }
 
     /// How many names the list has.

@@ -203,8 +203,10 @@ impl Verifier {
         // per listed name they cover), and the first that must be signed but is not.
         let (mut selected, mut covered) = (0u64, 0u64);
         let mut first_unsigned = None;
+        // Names from an `http::HeaderMap` are lowercase, as the list's are (the claim checked it).
+        let lowercase = request.checked();
         for (index, &(name, _)) in request.headers().iter().enumerate() {
-            match list.position(name) {
+            match list.position(name, index < lowercase) {
                 Some(at) => {
                     selected |= bit(index);
                     covered |= bit(at);
