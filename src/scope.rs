@@ -29,13 +29,25 @@ pub(crate) fn validate_scope_part(field: &'static str, value: &str) -> Result<()
         "must not be empty"
     } else if value.len() > 64 {
         "longer than 64 bytes"
-    } else if !value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+    } else if !value.bytes().fold(true, |ok, b| ok & is_scope_byte(b)) {
         "only ASCII letters, digits, '-', '_' and '.' are allowed"
     } else {
         return Ok(());
     };
     Err(SignError::InvalidScope { field, value: value.to_owned(), reason })
 }
+
+/// Whether `b` may appear in a region or service: an ASCII letter or digit, `-`, `_` or `.`.
+#[inline]
+#[allow(clippy::indexing_slicing)] // a `u8` cannot index past 256 entries
+fn is_scope_byte(b: u8) -> bool {
+    SCOPE_BYTES[b as usize]
+}
+
+/// [`is_scope_byte`] by byte value: one load per byte, and no early exit in the loop over a part.
+#[allow(clippy::indexing_slicing)] // runs at compile time, for indices below 256
+const SCOPE_BYTES: [bool; 256] =
+    crate::scan::byte_table!(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
 
 impl<'a> CredentialScope<'a> {
     /// The scope for `region` and `service` on the date of `time`.
