@@ -101,3 +101,39 @@ impl fmt::Display for CredentialScope<'_> {
         write!(f, "{}/{}/{}/aws4_request", self.date.date_stamp(), self.region, self.service)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::validate_scope_part;
+    use crate::error::SignError;
+
+    #[test]
+    fn scope_parts_are_short_and_of_letters_digits_dash_underscore_dot() {
+        for ok in ["us-east-1", "s3", "execute-api", "a_b.c", "X1", &"a".repeat(64)] {
+            assert!(validate_scope_part("region", ok).is_ok(), "{ok:?}");
+        }
+        let long = "a".repeat(65);
+        let cases = [
+            ("", "must not be empty"),
+            (long.as_str(), "longer than 64 bytes"),
+            ("us east", "only ASCII letters, digits, '-', '_' and '.' are allowed"),
+            ("us/east", "only ASCII letters, digits, '-', '_' and '.' are allowed"),
+            ("é", "only ASCII letters, digits, '-', '_' and '.' are allowed"),
+            ("a\u{0}", "only ASCII letters, digits, '-', '_' and '.' are allowed"),
+        ];
+        for (value, want) in cases {
+            match validate_scope_part("service", value) {
+                Err(SignError::InvalidScope { field: "service", reason, .. }) => assert_eq!(reason, want, "{value:?}"),
+                other => panic!("{value:?}: {other:?}"),
+            }
+        }
+        // Every byte value, against the rule as written.
+        for b in 0..=255u8 {
+            let text = [b'a', b];
+            let allowed = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+            if let Ok(s) = core::str::from_utf8(&text) {
+                assert_eq!(validate_scope_part("region", s).is_ok(), allowed, "{b:#04x}");
+            }
+        }
+    }
+}
