@@ -174,14 +174,17 @@ impl<'a> SignableRequest<'a> {
             checked: 0,
             limits,
         };
+        let mut has_host = false;
         for (name, value) in headers {
             let value = core::str::from_utf8(value.as_bytes()).map_err(|_| SignError::InvalidHeader {
                 name: name.as_str().to_owned(),
                 reason: "value is not valid UTF-8",
             })?;
+            // A standard name compares as a number, not as text.
+            has_host |= name == http::header::HOST;
             view.headers.push((name.as_str(), trim_ows(value)));
         }
-        if !headers.contains_key(http::header::HOST) {
+        if !has_host {
             // The host of a parsed `http::Uri`: no control byte either.
             view.headers.push(("host", host_from_uri(uri)?));
         }
