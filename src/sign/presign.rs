@@ -36,22 +36,21 @@ impl PresignParams {
         token: Option<&str>,
     ) -> Self {
         let credential = out.write(|t| {
-            t.extend(utf8_percent_encode(akid, QUERY_VALUE));
+            push_encoded(t, akid);
             t.push_str("%2F");
             t.push_str(scope.date());
             t.push_str("%2F");
             if algorithm.scope_has_region() {
-                t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE));
+                push_encoded(t, scope.region());
                 t.push_str("%2F");
             }
-            t.extend(utf8_percent_encode(scope.service(), QUERY_VALUE));
+            push_encoded(t, scope.service());
             t.push_str("%2Faws4_request");
         });
         let expires = out.write(|t| push_decimal(t, expires));
         let signed_headers = out.write(|t| canonical.write_signed_headers(&mut QueryEncoding(t)));
-        let token = token.map(|tok| out.write(|t| t.extend(utf8_percent_encode(tok, QUERY_VALUE))));
-        let region_set = (!algorithm.scope_has_region())
-            .then(|| out.write(|t| t.extend(utf8_percent_encode(scope.region(), QUERY_VALUE))));
+        let token = token.map(|tok| out.write(|t| push_encoded(t, tok)));
+        let region_set = (!algorithm.scope_has_region()).then(|| out.write(|t| push_encoded(t, scope.region())));
         Self { algorithm, credential, expires, signed_headers, token, region_set }
     }
 
@@ -109,6 +108,15 @@ impl crate::digest::Sink for QueryEncoding<'_> {
     }
 }
 
+/// Writes `value` with [`QUERY_VALUE`] encoding. An access key id, a region or a service is
+/// made of unreserved bytes only, and is its own encoding.
+fn push_encoded(t: &mut String, value: &str) {
+    match value.bytes().fold(true, |plain, b| plain & crate::canonical::encode::is_unreserved(b)) {
+        true => t.push_str(value),
+        false => t.extend(utf8_percent_encode(value, QUERY_VALUE)),
+    }
+}
+
 /// Writes `n` in decimal digits: `char`s pushed one by one, with no formatting error to ignore.
 fn push_decimal(t: &mut String, n: u64) {
     if n >= 10 {
@@ -120,7 +128,16 @@ fn push_decimal(t: &mut String, n: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::push_decimal;
+    use super::{QUERY_VALUE, push_decimal, push_encoded};
+
+    #[test]
+    fn push_encoded_writes_what_percent_encoding_writes() {
+        for value in ["AKIDEXAMPLE", "us-east-1", "a.b_c~d", "", "a b", "a/b+c=", "ሴ", "FwoGZXIvYXdzE//token=="] {
+            let mut t = String::new();
+            push_encoded(&mut t, value);
+            assert_eq!(t, percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string(), "{value:?}");
+        }
+    }
 
     #[test]
     fn push_decimal_writes_what_display_writes() {
