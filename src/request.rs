@@ -445,7 +445,8 @@ mod tests {
         ];
         for uri in uris {
             let request = http::Request::get(uri).header("host", "h").body(()).unwrap_or_else(|e| panic!("{e}"));
-            let view = SignableRequest::from_http(request.method(), request.uri(), request.headers(), Limits::default());
+            let view =
+                SignableRequest::from_http(request.method(), request.uri(), request.headers(), Limits::default());
             let view = view.unwrap_or_else(|e| panic!("{e}"));
             let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
             let plain = SignableRequest::new("GET", target);

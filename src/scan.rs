@@ -158,7 +158,9 @@ pub(crate) fn class_prefix(bytes: &[u8], keep: impl Fn(u8) -> bool + Copy) -> us
 
 #[cfg(test)]
 mod tests {
-    use super::{class_prefix, copy_short, eq_short, find_byte, splat, split_ascii, split_once_ascii, trim_ows, zero_bytes};
+    use super::{
+        class_prefix, copy_short, eq_short, find_byte, splat, split_ascii, split_once_ascii, trim_ows, zero_bytes,
+    };
 
     #[test]
     fn zero_bytes_marks_exactly_the_zero_bytes() {

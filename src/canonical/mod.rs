@@ -189,6 +189,25 @@ impl<'a> CanonicalRequest<'a> {
         payload: &'a str,
         extra_headers: &[(&'a str, &'a str)],
     ) -> Self {
+        let query = query::params(request.query());
+        Self::build_with_query(request, uri_mode, selection, skip_params, payload, extra_headers, query, false)
+    }
+
+    /// [`CanonicalRequest::build`] with the request's query parameters as `query` already split
+    /// them (the verifier splits the query once, to read the signing parameters); `truncated`
+    /// says that more parameters followed than `query` kept, which makes the request go over
+    /// its limit.
+    #[allow(clippy::too_many_arguments)] // `build`'s arguments and the split query
+    pub(crate) fn build_with_query(
+        request: &'a SignableRequest<'a>,
+        uri_mode: UriMode,
+        selection: HeaderSelection<'_>,
+        skip_params: &[AuthParam],
+        payload: &'a str,
+        extra_headers: &[(&'a str, &'a str)],
+        query: impl IntoIterator<Item = QueryParam<'a>>,
+        truncated: bool,
+    ) -> Self {
         let limits = request.limits();
         let given = request.headers();
         let checked = request.checked();
@@ -204,7 +223,7 @@ impl<'a> CanonicalRequest<'a> {
             payload,
             over_limit: None,
         };
-        for p in query::params(request.query()) {
+        for p in query {
             // By exact name: the verifier refused every other spelling of these (`AuthParam::classify`).
             if skip_params.iter().any(|param| param.name() == p.key) {
                 continue;
@@ -214,6 +233,9 @@ impl<'a> CanonicalRequest<'a> {
                 break;
             }
             this.query.push(p);
+        }
+        if truncated {
+            this.over_limit = Some(limits.max_query_params);
         }
         query::sort(&mut this.query);
 

@@ -56,6 +56,41 @@ impl<'a> QueryParam<'a> {
     }
 }
 
+/// A query split once and kept, for a canonical request built later
+/// ([`CanonicalRequest::build_with_query`](super::CanonicalRequest::build_with_query)): up to
+/// `keep` parameters, and whether more followed.
+#[derive(Debug, Clone)]
+pub(crate) struct SplitQuery<'a> {
+    params: crate::inline_vec::InlineVec<QueryParam<'a>, 16>,
+    keep: usize,
+    truncated: bool,
+}
+
+impl<'a> SplitQuery<'a> {
+    /// Keeps up to `keep` parameters.
+    pub(crate) fn new(keep: usize) -> Self {
+        Self { params: crate::inline_vec::InlineVec::new(), keep, truncated: false }
+    }
+
+    /// Keeps `param`, or notes that there were more than it keeps.
+    pub(crate) fn push(&mut self, param: QueryParam<'a>) {
+        match self.params.len() < self.keep {
+            true => self.params.push(param),
+            false => self.truncated = true,
+        }
+    }
+
+    /// The parameters kept, in query order.
+    pub(crate) fn params(&self) -> &[QueryParam<'a>] {
+        &self.params
+    }
+
+    /// Whether more parameters followed those kept.
+    pub(crate) fn truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
 /// Splits a wire query into its parameters, in request order, skipping empty segments. One pass
 /// over the bytes finds the `&`, the first `=` and whether each component is canonical.
 pub(crate) fn params(query: &str) -> impl Iterator<Item = QueryParam<'_>> {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use super::checks::{check_not_signed, presign_expiry, validate_credentials, within_lifetime};
 use super::headers::{HeaderAdditions, check_existing};
-use crate::known_headers::{Known, KnownHeaders};
 use super::material::KeyMaterial;
 use super::output::SigningOutput;
 use super::presign::PresignParams;
@@ -16,6 +15,7 @@ use crate::canonical::{CanonicalRequest, HeaderSelection};
 use crate::credentials::{Credentials, SessionTokenMode};
 use crate::error::SignError;
 use crate::key::KeyCache;
+use crate::known_headers::{Known, KnownHeaders};
 use crate::payload::PayloadHash;
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;

@@ -8,9 +8,9 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorCode, VerifyError};
-use crate::known_headers::{Known, KnownHeaders};
 use crate::auth_params::{AuthParam, Spelling};
-use crate::canonical::query::params;
+use crate::canonical::query::{SplitQuery, params};
+use crate::known_headers::{Known, KnownHeaders};
 use crate::request::SignableRequest;
 use crate::signature::Signature;
 use crate::string_to_sign::Algorithm;
@@ -57,11 +57,15 @@ pub(crate) struct Claim<'r> {
 /// (percent-encoded, another case) is refused, whatever the auth: the parameter would be read
 /// one way here and another way by whatever reads the query next. A header-signed request may
 /// carry none of those parameters at all.
+///
+/// Returns the query as this pass split it too, for the canonical request: up to the request's
+/// limit of parameters and the two a presigned URL's canonical query leaves out, enough to
+/// tell whether the rest are over the limit.
 pub(super) fn claim<'r>(
     request: &SignableRequest<'r>,
     known: &KnownHeaders<'r>,
     max_expiry: u64,
-) -> Result<Claim<'r>, VerifyError> {
+) -> Result<(Claim<'r>, SplitQuery<'r>), VerifyError> {
     if known.is_repeated(Known::Authorization) {
         return Err(malformed_header("the request has more than one Authorization header"));
     }
@@ -71,7 +75,9 @@ pub(super) fn claim<'r>(
     let mut wire = WireParams::default();
     let mut presigned = false;
     let mut any_auth_param: Option<AuthParam> = None;
+    let mut split = SplitQuery::new(request.limits().max_query_params.saturating_add(2));
     for p in params(request.query()) {
+        split.push(p);
         match AuthParam::classify(p.key) {
             None => {}
             Some((param, Spelling::Other)) => {
@@ -99,8 +105,8 @@ pub(super) fn claim<'r>(
             ErrorCode::InvalidArgument,
             format!("a request signed in its Authorization header cannot carry the {} query parameter", param.name()),
         )),
-        (Some(h), false, None) => parse_header(h),
-        (None, true, _) => parse_query(&wire, max_expiry),
+        (Some(h), false, None) => Ok((parse_header(h)?, split)),
+        (None, true, _) => Ok((parse_query(&wire, max_expiry)?, split)),
         (None, false, _) => Err(VerifyError::new(ErrorCode::AccessDenied, "the request is not signed")),
     }
 }

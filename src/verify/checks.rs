@@ -6,11 +6,11 @@ use std::borrow::Cow;
 use super::auth::{Claim, Location};
 use super::config::{PathPolicy, PlusInQuery};
 use super::error::{ErrorCode, VerifyError};
-use crate::known_headers::{Known, KnownHeaders};
 use super::verifier::Verifier;
 use crate::canonical::NameList;
 use crate::credentials::SessionTokenMode;
 use crate::error::SignError;
+use crate::known_headers::{Known, KnownHeaders};
 use crate::request::SignableRequest;
 use crate::time::AmzDate;
 
@@ -53,7 +53,9 @@ impl Verifier {
                 ));
             }
         }
-        if self.config().plus_in_query == PlusInQuery::Refuse && crate::request::has_byte(request.query().as_bytes(), b'+') {
+        if self.config().plus_in_query == PlusInQuery::Refuse
+            && crate::request::has_byte(request.query().as_bytes(), b'+')
+        {
             return Err(invalid(
                 "the query has a literal '+', which SigV4 reads as a plus sign and form decoders as a space; send %2B or %20"
                     .to_owned(),

@@ -5,12 +5,12 @@
 use subtle::ConstantTimeEq;
 
 use super::auth::{Claim, Location};
-use super::error::{ErrorCode, VerifyError};
 use super::checks::single;
-use crate::known_headers::{Known, KnownHeaders};
+use super::error::{ErrorCode, VerifyError};
 use super::verified::{PayloadCheck, PayloadState, StreamingPayload};
 use super::verifier::Verifier;
 use crate::chunked::{ChunkChain, StreamingMode};
+use crate::known_headers::{Known, KnownHeaders};
 use crate::payload::{PayloadHash, UNSIGNED_PAYLOAD};
 
 /// Where the payload line of the canonical request comes from.

@@ -13,6 +13,7 @@ use super::provider::{Credential, LookupRequest};
 use super::verified::{AuthMethod, PayloadState, Verified, VerifiedScope};
 use super::verifier::Verifier;
 use crate::auth_params::AuthParam;
+use crate::canonical::query::SplitQuery;
 use crate::canonical::{CanonicalRequest, HeaderSelection, NameList};
 use crate::credentials::SessionTokenMode;
 use crate::request::SignableRequest;
@@ -24,6 +25,8 @@ use crate::time::AmzDate;
 pub struct PendingVerification<'v, 'r> {
     verifier: &'v Verifier,
     request: SignableRequest<'r>,
+    /// The request's query, as the claim split it.
+    query: SplitQuery<'r>,
     claim: Claim<'r>,
     time: AmzDate,
     token: Option<&'r str>,
@@ -55,6 +58,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
     pub(super) fn new(
         verifier: &'v Verifier,
         request: SignableRequest<'r>,
+        query: SplitQuery<'r>,
         claim: Claim<'r>,
         time: AmzDate,
         token: Option<&'r str>,
@@ -62,7 +66,7 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
         selected: Option<u64>,
         content_length: (Option<&'r str>, bool),
     ) -> Self {
-        Self { verifier, request, claim, time, token, payload, selected, content_length }
+        Self { verifier, request, query, claim, time, token, payload, selected, content_length }
     }
 
     /// What to ask the credential provider.
@@ -226,8 +230,16 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
                 HeaderSelection::Only(&signed_headers)
             }
         };
-        let canonical =
-            CanonicalRequest::build(&self.request, v.config().uri_mode, selection, skip, payload_line.as_str(), &[]);
+        let canonical = CanonicalRequest::build_with_query(
+            &self.request,
+            v.config().uri_mode,
+            selection,
+            skip,
+            payload_line.as_str(),
+            &[],
+            self.query.params().iter().copied(),
+            self.query.truncated(),
+        );
         canonical.check_limits().map_err(invalid)?;
         let scope = CredentialScope::unchecked(self.time, &self.claim.region, &self.claim.service);
         let sts = StringToSign::new(self.time, scope, canonical.hash()).with_algorithm(self.claim.algorithm);
@@ -296,4 +308,65 @@ impl<'v, 'r> PendingVerification<'v, 'r> {
 /// The answer for an access key the provider does not know.
 fn unknown_key() -> VerifyError {
     VerifyError::new(ErrorCode::InvalidAccessKeyId, "the AWS access key id you provided does not exist in our records")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sign::{PayloadMode, SigV4Signer, SigningSettings};
+    use crate::verify::{MemoryProvider, Principal, PrincipalKind, Verifier, VerifierConfig};
+    use crate::{AmzDate, Credentials, FixedClock, Limits};
+
+    /// The output of a future that is ready at once (an in-memory provider's).
+    fn ready<F: core::future::Future>(future: F) -> F::Output {
+        let mut future = core::pin::pin!(future);
+        match future.as_mut().poll(&mut core::task::Context::from_waker(core::task::Waker::noop())) {
+            core::task::Poll::Ready(output) => output,
+            core::task::Poll::Pending => panic!("an in-memory provider answers at once"),
+        }
+    }
+
+    /// The verifier's canonical query counts the parameters as `build` did when it split the
+    /// query itself: every parameter but those a presigned URL leaves out, against the limit,
+    /// whether the claim kept them all or stopped keeping.
+    #[test]
+    fn the_query_limit_counts_what_the_canonical_query_holds() {
+        let t: AmzDate = "20150830T123600Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        let provider = MemoryProvider::new().with_key(
+            "AKIDEXAMPLE",
+            "secret",
+            Principal::new("123456789012", "arn:aws:iam::123456789012:user/a", PrincipalKind::IamUser),
+        );
+        let target: String = format!("https://examplebucket.s3.amazonaws.com/a?{}", {
+            let params: Vec<String> = (0..10).map(|i| format!("p{i:02}=v")).collect();
+            params.join("&")
+        });
+        for presign in [false, true] {
+            let mut settings = SigningSettings::s3().with_payload(PayloadMode::Unsigned);
+            if presign {
+                settings = settings.with_presign(3600);
+            }
+            let signer = SigV4Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
+                .with_settings(settings)
+                .with_clock(FixedClock::new(t));
+            let mut request =
+                http::Request::get(target.as_str()).body(Vec::<u8>::new()).unwrap_or_else(|e| panic!("{e}"));
+            signer.sign(&mut request).unwrap_or_else(|e| panic!("{e}"));
+            let (parts, _) = request.into_parts();
+            // 10 parameters; a presigned URL adds 6, of which the canonical query holds 5.
+            let holds = if presign { 15 } else { 10 };
+            for limit in [holds - 4, holds - 3, holds - 2, holds - 1, holds, holds + 1] {
+                let limits = Limits { max_query_params: limit, ..Limits::default() };
+                let config = VerifierConfig::new(["s3"]).with_s3_rules().with_limits(limits);
+                let verifier = Verifier::new(config).with_clock(FixedClock::new(t));
+                let result = ready(verifier.verify(&parts, None, &provider));
+                match result {
+                    Ok(_) => assert!(limit >= holds, "presign {presign}, limit {limit}"),
+                    Err(e) => {
+                        assert!(limit < holds, "presign {presign}, limit {limit}: {e}");
+                        assert!(e.message().contains("query parameters"), "{e}");
+                    }
+                }
+            }
+        }
+    }
 }

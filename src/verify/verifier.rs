@@ -15,11 +15,11 @@ use super::auth::claim;
 use super::checks::{invalid, single};
 use super::config::VerifierConfig;
 use super::error::{ErrorCode, VerifyError};
-use crate::known_headers::{Known, KnownHeaders};
 use super::keys::VerifyingKeys;
 use super::pending::PendingVerification;
 use super::provider::CredentialProvider;
 use super::verified::Verified;
+use crate::known_headers::{Known, KnownHeaders};
 use crate::request::SignableRequest;
 use crate::scope::CredentialScope;
 use crate::time::{Clock, SystemClock};
@@ -97,7 +97,7 @@ impl Verifier {
         request.validate().map_err(invalid)?;
         let c = &self.config;
         let known = KnownHeaders::new(request.headers());
-        let mut claim = claim(&request, &known, c.max_presign_expiry)?;
+        let (mut claim, query) = claim(&request, &known, c.max_presign_expiry)?;
         self.check_target(&request, &known)?;
         let malformed = claim.location.malformed();
         let (time, date_header) = self.request_time(&known, &claim)?;
@@ -130,7 +130,7 @@ impl Verifier {
             (_, t) => t,
         };
         let content_length = (known.first(Known::ContentLength), known.is_repeated(Known::ContentLength));
-        Ok(PendingVerification::new(self, request, claim, time, token, payload, selected, content_length))
+        Ok(PendingVerification::new(self, request, query, claim, time, token, payload, selected, content_length))
     }
 
     /// Verifies `parts` with a credential from `provider`. `body_hash` is the SHA-256 of the
