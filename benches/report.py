@@ -155,13 +155,15 @@ STREAMING_TARGETS = [
 # The peer comparison's contenders, as columns: (id in its JSON, column title).
 COMPARE_PEERS = [
     ("floor", "floor"),
+    ("floor+http", "floor + http work"),
     ("aws-sigv4", "aws-sigv4"),
     ("s3s-sigv4/cached", "s3s (cached key)"),
     ("s3s-sigv4/per-call", "s3s (key per call)"),
     ("scratchstack", "scratchstack"),
 ]
 # The ratios shown: ours over these.
-COMPARE_RATIOS = [("floor", "floor"), ("aws-sigv4", "aws-sigv4"), ("s3s-sigv4/cached", "s3s"),
+COMPARE_RATIOS = [("floor", "floor"), ("floor+http", "floor + http work"), ("aws-sigv4", "aws-sigv4"),
+                  ("s3s-sigv4/cached", "s3s"),
                   ("scratchstack", "scratchstack")]
 
 SCALING = [("headers", [1, 10, 50]), ("query", [0, 10, 100]), ("path", [10, 100, 300, 1000])]

@@ -12,7 +12,11 @@
 //! bytes as sigv4-kit's canonical request of the request, plus HMAC-SHA256 over as many bytes as
 //! its string to sign from an HMAC state keyed once and cloned per call, plus SHA-256 of the body
 //! where the call hashes one; with the `sha2` and `hmac` versions sigv4-kit uses. A verifier's
-//! floor is the signer's for the same request.
+//! floor is the signer's for the same request. The signing workloads also time *floor + http
+//! work*: the floor plus what any signer that signs an `http::Request` in place does to it (read
+//! every header; hand the `http` crate each added header value, or the presigned target, in a
+//! buffer of its own, which the crate checks and keeps; put it on the request). No signer of an
+//! `http::Request` can be faster than that.
 //!
 //! ```sh
 //! cargo bench --manifest-path benches/compare/Cargo.toml --ignore-rust-version
@@ -130,6 +134,57 @@ fn floor(floor: &Floor) -> Contender<'_> {
     Contender::plain("floor", "floor (SHA-256 + pre-keyed HMAC)", || floor.sign_cached())
 }
 
+/// The floor of signing an `http::Request` in place: the hashing floor, plus the work on the
+/// request that any signer of one does, with what `signer` added to a copy of `request`: every
+/// header read (the bytes the canonical request is made of), and each added header value, or
+/// the presigned target, formatted into a buffer of its own and handed to the `http` crate,
+/// which checks it, and put on the request. Not an implementation: it hashes and formats
+/// placeholder bytes of the right lengths, and signs nothing.
+fn floor_http<'a>(floor: &'a Floor, signer: &SigV4Signer, request: &'a http::Request<Vec<u8>>) -> Contender<'a> {
+    let mut signed = request.clone();
+    let out = signer.sign(&mut signed).unwrap_or_else(|e| panic!("sign: {e}"));
+    // Header values as their text; a presigned URL's new target instead.
+    let added: Vec<(http::HeaderName, String)> = out
+        .headers()
+        .map(|(name, value)| {
+            let name = http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, value.to_owned())
+        })
+        .collect();
+    let target = (!out.query_params().is_empty()).then(|| {
+        let pq = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        out.presigned_target(pq)
+    });
+    Contender::with_input(
+        "floor+http",
+        "floor + the http work of signing in place",
+        || request.clone(),
+        move |mut request| {
+            let digest = floor.sign_cached();
+            let read: usize = request.headers().iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
+            for (name, text) in &added {
+                let mut value = String::with_capacity(text.len());
+                value.push_str(black_box(text));
+                // As `Bytes`, so that the `http` crate keeps this buffer rather than copying it.
+                let value =
+                    http::HeaderValue::from_maybe_shared(bytes::Bytes::from(value)).unwrap_or_else(|e| panic!("{e}"));
+                request.headers_mut().append(name.clone(), value);
+            }
+            if let Some(target) = &target {
+                let mut text = String::with_capacity(target.len());
+                text.push_str(black_box(target));
+                let pq = http::uri::PathAndQuery::from_maybe_shared(bytes::Bytes::from(text))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let mut parts = request.uri().clone().into_parts();
+                parts.path_and_query = Some(pq);
+                *request.uri_mut() = http::Uri::from_parts(parts).unwrap_or_else(|e| panic!("{e}"));
+            }
+            (request, digest, read)
+        },
+    )
+}
+
 /// A signing workload: ours through `SigV4Signer::sign`, aws-sigv4 and the floor (with SHA-256
 /// over `body_len` bytes when the call hashes a body), after checking that the two sign alike.
 fn signing(
@@ -142,7 +197,12 @@ fn signing(
 ) -> Workload {
     let explanation = agree(signer, params, body, request);
     let floor_of = Floor::of(&explanation, SECRET, REGION, params.name()).with_body(body_len);
-    let contenders = vec![ours_sign(signer, request), aws_sign(params, body, request), floor(&floor_of)];
+    let contenders = vec![
+        ours_sign(signer, request),
+        aws_sign(params, body, request),
+        floor(&floor_of),
+        floor_http(&floor_of, signer, request),
+    ];
     Workload::new(id, label, &explanation, timing::measure(contenders, settings))
 }
 
@@ -161,8 +221,13 @@ fn sign_get(settings: Settings) -> Workload {
     let sign_at = Contender::plain("sigv4-kit/sign_at", "sigv4-kit (`sign_at` on a prebuilt view)", || {
         signer.sign_at(black_box(&view), black_box(&payload), black_box(time()))
     });
-    let contenders =
-        vec![ours_sign(&signer, &request), sign_at, aws_sign(&params, AwsBody::Bytes, &request), floor(&floor_of)];
+    let contenders = vec![
+        ours_sign(&signer, &request),
+        sign_at,
+        aws_sign(&params, AwsBody::Bytes, &request),
+        floor(&floor_of),
+        floor_http(&floor_of, &signer, &request),
+    ];
     let label = "sign GET, 5 headers, 3 query params, cached key";
     Workload::new("sign_get", label, &explanation, timing::measure(contenders, settings))
 }
